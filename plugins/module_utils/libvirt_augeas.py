@@ -1,0 +1,224 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 virtkit.libvirt_client contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Edit libvirt.conf text through the Libvirt_client Augeas lens.
+
+Augeas is opened without autoloading any lens and without the standard lens
+library; only the Libvirt_client lens is compiled, and only the text at hand
+is parsed (``text_store``) and written back (``text_retrieve``), so nothing on
+disk is touched here.  The tree is described in the lens file.
+"""
+
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+import os
+import re
+import shutil
+import tempfile
+
+from ansible_collections.virtkit.libvirt_client.plugins.module_utils.libvirt_lens import (
+    LENS, LENS_FILE, LENS_TEXT,
+)
+
+IN_TEXT = '/text/in'
+OUT_TEXT = '/text/out'
+TREE = '/tree'
+SEQ = re.compile(r'^[0-9]+$')
+# Some bindings cannot hand Augeas an empty string; an empty file is read as
+# this one-statement text, whose statement is then dropped from the tree.
+EMPTY_STAND_IN = 'empty = 1\n'
+
+
+class LensError(Exception):
+    """The lens cannot read or write a text."""
+
+
+def _augeas_error(aug, path):
+    """The message Augeas left for its last text operation on ``path``."""
+    base = '/augeas/text' + path + '/error'
+    details = []
+    for key in ('message', 'line', 'char'):
+        value = aug.get(base + '/' + key) if aug.match(base + '/' + key) else None
+        if value:
+            details.append('%s %s' % (key, value))
+    return ', '.join(details) or 'unknown Augeas error'
+
+
+def quote_fits(quote, value):
+    """Whether ``value`` can be written between ``quote`` characters."""
+    if quote == '"""':
+        return '"""' not in value and not value.endswith('"')
+    if '\n' in value or '\r' in value:
+        return False
+    return quote not in value
+
+
+class ConfTree(object):
+    """A libvirt.conf text held as an Augeas tree.
+
+    ``augeas_class`` is the ``augeas.Augeas`` class of whichever binding is
+    installed (python-augeas from PyPI or the distributions' python3-augeas).
+    """
+
+    def __init__(self, augeas_class, text):
+        self.text = text
+        lens_dir = tempfile.mkdtemp(prefix='libvirt_client_lens.')
+        try:
+            with open(os.path.join(lens_dir, LENS_FILE), 'w') as f:
+                f.write(LENS_TEXT)
+            flags = (augeas_class.NO_MODL_AUTOLOAD | augeas_class.NO_STDINC
+                     | augeas_class.NO_LOAD)
+            self.aug = augeas_class(loadpath=lens_dir, flags=flags)
+            self.aug.set(IN_TEXT, text or EMPTY_STAND_IN)
+            try:
+                self.aug.text_store(LENS, IN_TEXT, TREE)
+            except Exception:
+                raise LensError(_augeas_error(self.aug, TREE))
+            if not text:
+                self.aug.remove(TREE + '/*')
+        finally:
+            # The lens is compiled by now; Augeas does not read it again.
+            shutil.rmtree(lens_dir, ignore_errors=True)
+
+    def close(self):
+        self.aug.close()
+
+    # -- reading ---------------------------------------------------------
+
+    def statements(self, name=None):
+        """Paths of the top-level statements, all or those called ``name``."""
+        if name is None:
+            return self.aug.match(TREE + '/*')
+        return self.aug.match('%s/%s' % (TREE, name))
+
+    def get(self, path):
+        """The value at ``path``; '' for an empty string or no value."""
+        return self.aug.get(path) or ''
+
+    def has(self, path):
+        return bool(self.aug.match(path))
+
+    def children(self, path):
+        return self.aug.match(path + '/*')
+
+    def is_list(self, path):
+        return bool(self.elements(path)) or self.has(path + '/#empty')
+
+    def elements(self, list_path):
+        """Paths of the elements of the list at ``list_path``, in order."""
+        return [p for p in self.children(list_path)
+                if SEQ.match(self.aug.label(p))]
+
+    def quote(self, path):
+        """The quote a scalar node is written with: '"', "'", '\"\"\"' or None (integer)."""
+        if self.has(path + '/#int'):
+            return None
+        if self.has(path + '/#quote'):
+            return self.aug.get(path + '/#quote')
+        return '"'
+
+    # -- writing ---------------------------------------------------------
+
+    def _insert_marker(self, path, label, value):
+        """Add the child ``label`` where the lens wants it: after #ws, first otherwise."""
+        if self.has(path + '/#ws'):
+            self.aug.insert(path + '/#ws', label, False)
+        elif self.children(path):
+            self.aug.insert(path + '/*[1]', label, True)
+        self.aug.set(path + '/' + label, value)
+
+    def set_string(self, path, value, prefer=None):
+        """Give the scalar node at ``path`` the string ``value``.
+
+        The node keeps its quote if the value fits in it; otherwise (or for a
+        new node, where ``prefer`` may name the quote wanted) the value is
+        written in double quotes, or single quotes when it holds a '"'.
+        """
+        current = prefer if prefer is not None else self.quote(path)
+        if current is None or not quote_fits(current, value):
+            current = '"' if '"' not in value else "'"
+            if not quote_fits(current, value):
+                raise LensError('cannot quote %r for libvirt.conf' % (value,))
+        for marker in ('#int', '#quote'):
+            if self.has(path + '/' + marker):
+                self.aug.remove(path + '/' + marker)
+        if current != '"':
+            self._insert_marker(path, '#quote', current)
+        self.aug.set(path, value)
+
+    def remove(self, path):
+        self.aug.remove(path)
+
+    def _drop_noeol(self):
+        if self.has(TREE + '/#noeol'):
+            self.aug.remove(TREE + '/#noeol')
+
+    def _new_statement(self, name):
+        """A new statement ``name`` at the end of the file; returns its path."""
+        self._drop_noeol()
+        existing = self.statements()
+        if existing:
+            self.aug.insert(existing[-1], name, False)
+        else:
+            self.aug.set(TREE + '/' + name, None)
+        return self.statements(name)[-1]
+
+    def add_string_statement(self, name, value):
+        path = self._new_statement(name)
+        self.set_string(path, value, prefer='"')
+        return path
+
+    def add_list_statement(self, name):
+        path = self._new_statement(name)
+        self.aug.set(path + '/#empty', None)
+        return path
+
+    def append_element(self, list_path, value):
+        """Append a string element in the style of the list's last element."""
+        elements = self.elements(list_path)
+        if elements:
+            last = elements[-1]
+            ws = self.get(last + '/#ws') if self.has(last + '/#ws') else None
+            quote = self.quote(last)
+            self.aug.insert(last, '0', False)
+        else:
+            ws, quote = '\n  ', '"'
+            if self.has(list_path + '/#empty'):
+                self.aug.remove(list_path + '/#empty')
+            first = self.children(list_path)
+            if first:
+                self.aug.insert(first[0], '0', True)
+            else:
+                self.aug.set(list_path + '/0', None)
+        path = [p for p in self.children(list_path) if self.aug.label(p) == '0'][0]
+        if ws is not None:
+            self.aug.set(path + '/#ws', ws)
+        if quote is None or quote == '"""':
+            quote = '"'
+        self.set_string(path, value, prefer=quote)
+        # Give the new element a label of its own among its siblings.
+        label = max([int(self.aug.label(p)) for p in elements] + [0]) + 1
+        self.aug.rename(path, str(label))
+        return self.elements(list_path)[-1]
+
+    def remove_element(self, list_path, element_path):
+        self.aug.remove(element_path)
+        if not self.elements(list_path):
+            self._insert_marker(list_path, '#empty', None)
+
+    def render(self):
+        """The text the tree stands for now."""
+        try:
+            self.aug.text_retrieve(LENS, IN_TEXT, TREE, OUT_TEXT)
+        except Exception:
+            raise LensError(_augeas_error(self.aug, TREE))
+        text = self.aug.get(OUT_TEXT)
+        if not text:
+            # Bindings differ in how they hand back an empty string.
+            return ''
+        if isinstance(text, bytes):
+            text = text.decode('utf-8')
+        return text

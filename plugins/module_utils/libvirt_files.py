@@ -1,0 +1,281 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 virtkit.libvirt_client contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Finding, reading and replacing libvirt.conf files safely.
+
+A user's file lives in a directory tree that user controls, while the
+module runs as root.  Directories below the user's home are therefore
+opened one at a time relative to their parent, never following a symbolic
+link, and must belong to that user; the file itself must be a regular file
+with a single link.  Files are replaced atomically: a temporary file in the
+same directory, flushed to disk, then renamed over the old one, all while
+an exclusive lock on the directory keeps concurrent editors out.
+"""
+
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+import errno
+import fcntl
+import os
+import pwd
+import stat
+
+SYSTEM_PATH = '/etc/libvirt/libvirt.conf'
+MAX_CONFIG_FILE_SIZE = 10 * 1024 * 1024
+
+
+class FileError(Exception):
+    """A file cannot be used; the message names it and says why."""
+
+
+def system_path():
+    return SYSTEM_PATH
+
+
+def lookup_user(user):
+    """The passwd entry of a user name or numeric uid."""
+    try:
+        if isinstance(user, int) or (user and user.isdigit()):
+            return pwd.getpwuid(int(user))
+        return pwd.getpwnam(user)
+    except KeyError:
+        raise FileError("user '%s' does not exist on this host" % (user,))
+
+
+def user_config_path(pw, xdg_config_home=None):
+    """libvirt.conf of the user ``pw``: (home, path relative to home).
+
+    ``xdg_config_home`` replaces ``~/.config``; it must be absolute and lie
+    inside the user's home directory.
+    """
+    home = os.path.normpath(pw.pw_dir)
+    if not os.path.isabs(home):
+        raise FileError("user '%s' has a home directory that is not absolute: '%s'" % (pw.pw_name, pw.pw_dir))
+    if xdg_config_home in (None, ''):
+        base = os.path.join(home, '.config')
+    else:
+        if not os.path.isabs(xdg_config_home):
+            raise FileError("xdg_config_home '%s' is not an absolute path" % (xdg_config_home,))
+        base = os.path.normpath(xdg_config_home)
+    rel = os.path.relpath(base, home)
+    if rel == os.curdir or rel == os.pardir or rel.startswith(os.pardir + os.sep):
+        raise FileError("xdg_config_home '%s' is not inside the home directory '%s' of user '%s'"
+                        % (xdg_config_home, home, pw.pw_name))
+    return home, os.path.join(rel, 'libvirt', 'libvirt.conf')
+
+
+class Target(object):
+    """An open directory and a file name in it, locked for editing.
+
+    ``owner`` is the passwd entry that must own every directory below
+    ``top`` and the file (user scope), or None (system scope, or an
+    explicit path), where the path is taken as given.
+    """
+
+    def __init__(self, path, dir_fd, name, owner, dir_mode):
+        self.path = path
+        self.dir_fd = dir_fd
+        self.name = name
+        self.owner = owner
+        self.dir_mode = dir_mode
+        self.stat = None
+
+    def close(self):
+        if self.dir_fd is not None:
+            os.close(self.dir_fd)
+            self.dir_fd = None
+
+    def lock(self):
+        fcntl.flock(self.dir_fd, fcntl.LOCK_EX)
+
+    def read(self):
+        """The file's bytes, or None when it does not exist."""
+        flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, 'O_NOCTTY', 0)
+        try:
+            fd = os.open(self.name, flags, dir_fd=self.dir_fd)
+        except OSError as exc:
+            if exc.errno == errno.ENOENT:
+                return None
+            if exc.errno == errno.ELOOP:
+                raise FileError("'%s' is a symbolic link; refusing to follow it" % self.path)
+            raise FileError("cannot open '%s': %s" % (self.path, os.strerror(exc.errno)))
+        try:
+            st = os.fstat(fd)
+            if stat.S_ISDIR(st.st_mode):
+                raise FileError("'%s' is a directory, not a libvirt.conf file" % self.path)
+            if not stat.S_ISREG(st.st_mode):
+                raise FileError("'%s' is not a regular file (a FIFO, socket or device node); refusing to use it"
+                                % self.path)
+            if self.owner is not None:
+                if st.st_nlink > 1:
+                    raise FileError("'%s' has %d hard links; refusing to edit a file that is linked elsewhere"
+                                    % (self.path, st.st_nlink))
+                if st.st_uid != self.owner.pw_uid:
+                    raise FileError("'%s' belongs to uid %d, not to user '%s'; refusing to edit it"
+                                    % (self.path, st.st_uid, self.owner.pw_name))
+            if st.st_size > MAX_CONFIG_FILE_SIZE:
+                raise FileError("'%s' is larger than libvirt's limit of %d bytes" % (self.path, MAX_CONFIG_FILE_SIZE))
+            chunks = []
+            size = 0
+            while True:
+                chunk = os.read(fd, 1024 * 1024)
+                if not chunk:
+                    break
+                size += len(chunk)
+                if size > MAX_CONFIG_FILE_SIZE:
+                    raise FileError("'%s' is larger than libvirt's limit of %d bytes"
+                                    % (self.path, MAX_CONFIG_FILE_SIZE))
+                chunks.append(chunk)
+            self.stat = st
+            return b''.join(chunks)
+        finally:
+            os.close(fd)
+
+    def write(self, data, mode=None, selinux=None):
+        """Replace the file with ``data`` atomically; returns nothing.
+
+        A new file gets the owner (user scope) or root, and ``mode`` or 0644;
+        an existing one keeps its owner, group and mode.  ``selinux`` is a
+        callable given the temporary path before the rename, to set a context.
+        """
+        tmp = None
+        for attempt in range(100):
+            candidate = '.%s.%d.%d.tmp' % (self.name, os.getpid(), attempt)
+            try:
+                fd = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600,
+                             dir_fd=self.dir_fd)
+            except OSError as exc:
+                if exc.errno == errno.EEXIST:
+                    continue
+                raise FileError("cannot create a temporary file in '%s': %s"
+                                % (os.path.dirname(self.path), os.strerror(exc.errno)))
+            tmp = candidate
+            break
+        if tmp is None:
+            raise FileError("cannot create a temporary file in '%s'" % os.path.dirname(self.path))
+        try:
+            try:
+                view = memoryview(data)
+                while view:
+                    written = os.write(fd, view)
+                    view = view[written:]
+                if self.stat is not None:
+                    uid, gid, perms = self.stat.st_uid, self.stat.st_gid, stat.S_IMODE(self.stat.st_mode)
+                elif self.owner is not None:
+                    uid, gid, perms = self.owner.pw_uid, self.owner.pw_gid, 0o644
+                else:
+                    uid, gid, perms = -1, -1, 0o644
+                if mode is not None and self.stat is None:
+                    perms = mode
+                if os.geteuid() == 0 and (uid, gid) != (-1, -1):
+                    os.fchown(fd, uid, gid)
+                os.fchmod(fd, perms)
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            if selinux is not None:
+                selinux(os.path.join(os.path.dirname(self.path), tmp))
+            os.rename(tmp, self.name, src_dir_fd=self.dir_fd, dst_dir_fd=self.dir_fd)
+            tmp = None
+            os.fsync(self.dir_fd)
+        except OSError as exc:
+            raise FileError("cannot write '%s': %s" % (self.path, os.strerror(exc.errno)))
+        finally:
+            if tmp is not None:
+                try:
+                    os.unlink(tmp, dir_fd=self.dir_fd)
+                except OSError:
+                    pass
+
+
+def _open_dir(name, parent_fd, follow=False):
+    flags = os.O_RDONLY | getattr(os, 'O_DIRECTORY', 0)
+    if not follow:
+        flags |= os.O_NOFOLLOW
+    return os.open(name, flags, dir_fd=parent_fd)
+
+
+def open_user_target(pw, rel_path, create):
+    """Open the directory of ``home/rel_path`` for user ``pw``.
+
+    Each directory below the home is opened without following links and
+    must belong to the user; missing ones are made (mode 0700, owned by the
+    user) when ``create`` is true.  Returns a Target, or None when a
+    directory is missing and ``create`` is false.
+    """
+    home = os.path.normpath(pw.pw_dir)
+    path = os.path.join(home, rel_path)
+    parts = rel_path.split(os.sep)
+    try:
+        fd = os.open(home, os.O_RDONLY | getattr(os, 'O_DIRECTORY', 0))
+    except OSError as exc:
+        raise FileError("cannot open the home directory '%s' of user '%s': %s"
+                        % (home, pw.pw_name, os.strerror(exc.errno)))
+    current = home
+    try:
+        for part in parts[:-1]:
+            current = os.path.join(current, part)
+            try:
+                child = _open_dir(part, fd)
+            except OSError as exc:
+                if exc.errno == errno.ENOENT and create:
+                    try:
+                        os.mkdir(part, 0o700, dir_fd=fd)
+                        child = _open_dir(part, fd)
+                        if os.geteuid() == 0:
+                            os.fchown(child, pw.pw_uid, pw.pw_gid)
+                        os.fchmod(child, 0o700)
+                    except OSError as exc2:
+                        raise FileError("cannot create directory '%s': %s" % (current, os.strerror(exc2.errno)))
+                elif exc.errno == errno.ENOENT:
+                    os.close(fd)
+                    return None
+                elif exc.errno in (errno.ELOOP, errno.ENOTDIR):
+                    raise FileError("'%s' is a symbolic link or not a directory; refusing to follow it"
+                                    % current)
+                else:
+                    raise FileError("cannot open directory '%s': %s" % (current, os.strerror(exc.errno)))
+            os.close(fd)
+            fd = child
+            st = os.fstat(fd)
+            if st.st_uid != pw.pw_uid:
+                raise FileError("directory '%s' belongs to uid %d, not to user '%s'; refusing to use it"
+                                % (current, st.st_uid, pw.pw_name))
+    except Exception:
+        os.close(fd)
+        raise
+    return Target(path, fd, parts[-1], pw, 0o700)
+
+
+def open_system_target(path, create, follow):
+    """Open the directory of ``path`` (system scope or an explicit path).
+
+    With ``follow``, a symbolic link at ``path`` is resolved and its target
+    edited; otherwise a link is refused when the file is read.  Missing
+    parent directories are made (mode 0755) when ``create`` is true.
+    Returns a Target, or None when the directory is missing and ``create``
+    is false.
+    """
+    path = os.path.abspath(path)
+    if follow and os.path.islink(path):
+        path = os.path.realpath(path)
+    directory, name = os.path.split(path)
+    if not name:
+        raise FileError("'%s' names a directory, not a file" % path)
+    if not os.path.isdir(directory):
+        if os.path.lexists(directory) and not os.path.isdir(directory):
+            raise FileError("'%s' is not a directory" % directory)
+        if not create:
+            return None
+        try:
+            os.makedirs(directory, 0o755)
+        except OSError as exc:
+            raise FileError("cannot create directory '%s': %s" % (directory, os.strerror(exc.errno)))
+    try:
+        fd = os.open(directory, os.O_RDONLY | getattr(os, 'O_DIRECTORY', 0))
+    except OSError as exc:
+        raise FileError("cannot open directory '%s': %s" % (directory, os.strerror(exc.errno)))
+    return Target(path, fd, name, None, 0o755)

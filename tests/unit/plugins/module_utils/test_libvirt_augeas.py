@@ -1,0 +1,150 @@
+# Copyright (c) 2026 virtkit.libvirt_client contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The Libvirt_client lens through ConfTree: byte-identical round trips and edits."""
+
+import glob
+import os
+import re
+import subprocess
+
+import augeas
+import pytest
+
+from ansible_collections.virtkit.libvirt_client.plugins.module_utils import libvirt_conf
+from ansible_collections.virtkit.libvirt_client.plugins.module_utils.libvirt_augeas import ConfTree, LensError
+from ansible_collections.virtkit.libvirt_client.plugins.module_utils.libvirt_lens import LENS_TEXT
+
+REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), os.pardir, os.pardir, os.pardir, os.pardir))
+DEBS = os.path.join(REPO, '.cache', 'debian-libvirt')
+PACKAGES = ['libvirt-clients', 'libvirt-daemon', 'libvirt-daemon-system', 'libvirt-daemon-driver-qemu',
+            'libvirt-daemon-driver-lxc']
+
+
+def roundtrip(text):
+    tree = ConfTree(augeas.Augeas, text)
+    try:
+        # render() always rebuilds the whole text from the tree.
+        return tree.render()
+    finally:
+        tree.close()
+
+
+def debian_files():
+    """The libvirt configuration files shipped by Debian's libvirt packages."""
+    if not glob.glob(os.path.join(DEBS, 'etc', 'libvirt', '*.conf')):
+        os.makedirs(DEBS, exist_ok=True)
+        download = os.path.join(DEBS, 'download')
+        os.makedirs(download, exist_ok=True)
+        subprocess.run(['apt-get', 'download'] + PACKAGES, cwd=download, check=True, capture_output=True)
+        for deb in glob.glob(os.path.join(download, '*.deb')):
+            subprocess.run(['dpkg-deb', '-x', deb, DEBS], check=True)
+    files = sorted(glob.glob(os.path.join(DEBS, 'etc', 'libvirt', '*.conf')))
+    assert len(files) >= 10, files
+    return files
+
+
+def uncomment(text):
+    """Turn the commented-out example settings of a shipped file into real ones."""
+    out = []
+    in_list = False
+    for line in text.splitlines(True):
+        if re.match(r'#[A-Za-z][A-Za-z0-9_]* *= *\[', line) and not line.rstrip().endswith(']'):
+            in_list = True
+            out.append(line[1:])
+        elif in_list:
+            out.append(line[1:] if line.startswith('#') else line)
+            if line.lstrip('#').strip().startswith(']'):
+                in_list = False
+        elif re.match(r'#[A-Za-z][A-Za-z0-9_]* *= *\S', line):
+            out.append(line[1:])
+        else:
+            out.append(line)
+    return ''.join(out)
+
+
+def test_lens_copy_matches_lens_file():
+    with open(os.path.join(REPO, 'lenses', 'libvirt_client.aug')) as f:
+        assert LENS_TEXT == f.read()
+
+
+def test_debian_files_round_trip_byte_for_byte():
+    count = 0
+    for path in debian_files() + ['/etc/libvirt/libvirt.conf', '/etc/libvirt/libvirt-admin.conf']:
+        with open(path, newline='') as f:
+            text = f.read()
+        assert roundtrip(text) == text, path
+        active = uncomment(text)
+        entries = libvirt_conf.parse(active, path)
+        if active != text:
+            assert any(e.name for e in entries), path
+            count += 1
+        assert roundtrip(active) == active, path
+    assert count >= 8
+
+
+SAMPLES = [
+    '',
+    'a=1',
+    'a = "x"  ',
+    '# only\n',
+    '#\n#\n\n',
+    "a='x';b=\"y\" ; c=-1 # c\n",
+    'l = [\n  "a",\n  \'b\',\n  """c\nd""",\n  1, [ 2, [ "e" ] ],\n]\n',
+    'l=[]\nm = [ ]\nn = [\n\n]\n',
+    '\r\n# crlf\r\nuri_aliases = [\r\n  "a=b:///",\r\n]\r\n',
+    'a = """x"y""z"""\n',
+    '   \t a \t=\t "x" \t#\t c \t\n',
+    'a = 1;\n',
+    'a = 1;  ',
+]
+
+
+@pytest.mark.parametrize('text', SAMPLES)
+def test_samples_round_trip(text):
+    assert roundtrip(text) == text
+
+
+def test_nesting_beyond_three_levels_is_refused_clearly():
+    text = 'a = [[[[ "x" ]]]]\n'
+    libvirt_conf.parse(text, 'x')
+    with pytest.raises(LensError):
+        ConfTree(augeas.Augeas, text)
+
+
+def edit(text, action):
+    tree = ConfTree(augeas.Augeas, text)
+    try:
+        action(tree)
+        return tree.render()
+    finally:
+        tree.close()
+
+
+def test_append_copies_indent_and_quote_of_last_element():
+    out = edit("l = [\n\t'a',\n\t'b'\n]\n", lambda t: t.append_element('/tree/l', 'c'))
+    assert out == "l = [\n\t'a',\n\t'b',\n\t'c'\n]\n"
+
+
+def test_append_switches_quote_when_needed():
+    out = edit("l = [ 'a' ]\n", lambda t: t.append_element('/tree/l', "it's"))
+    assert out == "l = [ 'a', \"it's\" ]\n"
+
+
+def test_set_string_keeps_triple_quotes_when_possible():
+    out = edit('a = """x"""\n', lambda t: t.set_string('/tree/a', 'y "q"!'))
+    assert out == 'a = """y "q"!"""\n'
+
+
+def test_remove_last_element_leaves_empty_list_with_comment():
+    out = edit('l = [ "a" ] # c\n', lambda t: t.remove_element('/tree/l', t.elements('/tree/l')[0]))
+    assert out == 'l = [] # c\n'
+
+
+def test_new_statement_in_empty_text():
+    assert edit('', lambda t: t.add_string_statement('uri_default', 'x')) == 'uri_default = "x"\n'
+
+
+def test_refuses_value_with_both_quotes():
+    with pytest.raises(LensError):
+        edit('a = "x"\n', lambda t: t.set_string('/tree/a', 'a\'b"c'))
