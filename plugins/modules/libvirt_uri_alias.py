@@ -311,10 +311,6 @@ def load(path, data):
     try:
         entries = libvirt_conf.parse(text, path)
         libvirt_conf.get_string_list(entries, ALIASES_KEY, path)
-        default = libvirt_conf.get_value(entries, DEFAULT_KEY)
-        if default is not None and default.type != 'string':
-            raise libvirt_conf.ConfError("%s: expected a string for '%s' parameter" % (path, DEFAULT_KEY),
-                                         path=path)
     except libvirt_conf.ConfError as exc:
         raise Refusal('libvirt cannot use %s, so it is left untouched: %s' % (path, exc.message))
     return text, entries
@@ -378,8 +374,12 @@ def summarize(entries, path):
             malformed.append((entry, exc.message))
         else:
             aliases.append({'name': name, 'uri': uri})
-    default = libvirt_conf.get_string(entries, DEFAULT_KEY, path)
-    return aliases, malformed, default
+    default = libvirt_conf.get_value(entries, DEFAULT_KEY)
+    if default is not None and default.type != 'string':
+        malformed.append((None, "%s: expected a string for '%s' parameter: every connection made without a URI "
+                                "fails; set uri_default to fix it" % (path, DEFAULT_KEY)))
+        default = None
+    return aliases, malformed, default and default.value
 
 
 def verify(new_text, path, params, present, absent):
@@ -396,7 +396,7 @@ def verify(new_text, path, params, present, absent):
     for name, uri in present:
         if first.get(name) != uri:
             raise Refusal('the edited text would not map alias %r to %r; %s is left untouched' % (name, uri, path))
-    names = set(alias_part(a['name']) for a in aliases) | set(alias_part(m[0]) for m in malformed)
+    names = set(a['name'] for a in aliases) | set(alias_part(m[0]) for m in malformed if m[0] is not None)
     for name in absent:
         if name in names:
             raise Refusal('the edited text would still hold alias %r; %s is left untouched' % (name, path))
@@ -452,11 +452,14 @@ def run(module):
 
         changed = data is None or new_text != text
         result = dict(changed=changed, path=path, aliases=aliases, uri_default=default,
-                      malformed=[m[0] for m in malformed])
+                      malformed=[m[0] for m in malformed if m[0] is not None])
         if module._diff:
             result['diff'] = dict(before_header=path, after_header=path,
                                   before=text if data is not None else '', after=new_text)
         for entry, message in malformed:
+            if entry is None:
+                module.warn(message)
+                continue
             module.warn("%s holds the malformed uri_aliases entry %r (%s): every libvirt connection that reads "
                         "this file fails until it is removed, e.g. with name: %r and state: absent"
                         % (path, entry, message, alias_part(entry)))

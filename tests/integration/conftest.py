@@ -19,6 +19,7 @@ import sys
 import pytest
 import yaml
 
+HERE = os.path.dirname(os.path.abspath(__file__))
 VIRSH = shutil.which('virsh')
 DEBIAN_PYTHON = '/usr/bin/python3'
 
@@ -38,8 +39,8 @@ def run_play(tasks, interpreter=None, check=False, diff=False, extra_env=None, p
         playbook = f.name
     env = dict(os.environ)
     env.update({
-        'ANSIBLE_STDOUT_CALLBACK': 'json',
-        'ANSIBLE_LOAD_CALLBACK_PLUGINS': '1',
+        'ANSIBLE_STDOUT_CALLBACK': 'results_json',
+        'ANSIBLE_CALLBACK_PLUGINS': os.path.join(HERE, 'callback_plugins'),
         'ANSIBLE_NOCOLOR': '1',
         'ANSIBLE_RETRY_FILES_ENABLED': '0',
         'ANSIBLE_LOCALHOST_WARNING': '0',
@@ -58,13 +59,9 @@ def run_play(tasks, interpreter=None, check=False, diff=False, extra_env=None, p
     finally:
         os.unlink(playbook)
     try:
-        report = json.loads(proc.stdout)
-    except ValueError:
+        return json.loads(proc.stdout.strip().splitlines()[-1])
+    except (ValueError, IndexError):
         raise AssertionError('ansible-playbook printed no JSON:\n%s\n%s' % (proc.stdout, proc.stderr))
-    results = []
-    for task in report['plays'][0]['tasks']:
-        results.append(task['hosts']['localhost'])
-    return results
 
 
 def run_one(module_args, module='virtkit.libvirt_client.libvirt_uri_alias', **kwargs):
@@ -97,10 +94,21 @@ def virsh_uri(conf_path, name=None, env=None):
 
 
 @pytest.fixture
-def conf(tmp_path):
+def world_tmp():
+    """A temporary directory every user can reach (pytest's own is private to root)."""
+    import pathlib
+    import tempfile
+    path = tempfile.mkdtemp(prefix='vk-test.')
+    os.chmod(path, 0o755)
+    yield pathlib.Path(path)
+    shutil.rmtree(path, ignore_errors=True)
+
+
+@pytest.fixture
+def conf(world_tmp):
     """A path DIR/libvirt/libvirt.conf that virsh (as nobody) can read."""
-    directory = tmp_path / 'xdg' / 'libvirt'
+    directory = world_tmp / 'xdg' / 'libvirt'
     directory.mkdir(parents=True)
-    for p in (tmp_path, tmp_path / 'xdg', directory):
+    for p in (world_tmp / 'xdg', directory):
         os.chmod(str(p), 0o755)
     return directory / 'libvirt.conf'

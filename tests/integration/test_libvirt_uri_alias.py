@@ -7,6 +7,7 @@ import os
 import pwd
 import subprocess
 import sys
+import uuid
 
 import pytest
 
@@ -132,12 +133,22 @@ def test_empty_uri_default_removes_every_occurrence(conf):
     assert result['uri_default'] is None
 
 
-def test_uri_with_double_quote_is_single_quoted(conf):
-    uri = 'test:///default?note="x"'
+@pytest.mark.parametrize('uri', ['test:///default?note="x"', 'test:///default?a="b"&c=d'])
+def test_uri_with_double_quote_follows_virsh(conf, uri):
+    """Written in single quotes if libvirt can use it, refused like libvirt refuses it otherwise."""
+    probe = conf.parent / 'probe.conf'
+    write(conf, "uri_aliases = [ 'q=%s' ]\n" % uri)
+    virsh_ok, virsh_text = virsh_uri(str(conf), 'q')
+    os.unlink(str(conf))
     result = run_one({'path': str(conf), 'name': 'q', 'uri': uri})
-    assert result['changed'] is True, result
-    assert read(conf) == "uri_aliases = [\n  'q=%s',\n]\n" % uri
-    assert virsh_uri(str(conf), 'q') == (True, uri)
+    if virsh_ok:
+        assert result['changed'] is True, result
+        assert read(conf) == "uri_aliases = [\n  'q=%s',\n]\n" % uri
+        assert virsh_uri(str(conf), 'q') == (True, uri)
+    else:
+        assert result.get('failed') is True
+        assert virsh_text.split(': ', 1)[-1] in result['msg'], (virsh_text, result['msg'])
+        assert not conf.exists() and not probe.exists()
 
 
 def test_file_without_final_newline(conf):
@@ -257,7 +268,6 @@ BROKEN = [
     ('a = 1\nb = yes\n', ':2: expecting a value'),
     ('uri_aliases = "a=test:///default"\n', "expected a string list for 'uri_aliases' parameter"),
     ('uri_aliases = [ "a=test:///default", 3 ]\n', "expected a string list for 'uri_aliases' parameter"),
-    ('uri_default = [ "x" ]\n', "expected a string for 'uri_default' parameter"),
     ('   \n', ':2: expecting a name'),
 ]
 
@@ -270,6 +280,19 @@ def test_unparsable_files_are_left_untouched(conf, text, message):
     assert result.get('failed') is True
     assert str(conf) in result['msg'] and message in result['msg'], result['msg']
     assert snapshot(conf) == before
+
+
+def test_non_string_uri_default_warns_and_can_be_fixed(conf):
+    write(conf, 'uri_default = [ "x" ]\n')
+    result = run_one({'path': str(conf), 'name': 'hail', 'uri': HAIL})
+    assert result['changed'] is True and result['uri_default'] is None
+    assert any("expected a string for 'uri_default' parameter" in w for w in result['warnings'])
+    ok, message = virsh_uri(str(conf))
+    assert not ok and "expected a string for 'uri_default' parameter" in message
+    result = run_one({'path': str(conf), 'uri_default': 'hail'})
+    assert read(conf) == 'uri_default = "hail"\nuri_aliases = [\n  "hail=%s",\n]\n' % HAIL
+    assert 'warnings' not in result
+    assert virsh_uri(str(conf)) == (True, HAIL)
 
 
 def test_malformed_entries_warn_and_can_be_removed(conf):
@@ -290,15 +313,14 @@ def test_malformed_entries_warn_and_can_be_removed(conf):
 # -- scopes, bindings ----------------------------------------------------------
 
 @pytest.fixture
-def user(tmp_path):
-    name = 'vkmodtest'
-    home = tmp_path / 'home'
+def user(world_tmp):
+    name = 'vkmod-' + uuid.uuid4().hex[:8]
+    home = world_tmp / 'home'
     subprocess.run(['userdel', name], capture_output=True)
     subprocess.run(['useradd', '-M', '-d', str(home), '-s', '/bin/sh', name], check=True)
     home.mkdir()
     pw = pwd.getpwnam(name)
     os.chown(str(home), pw.pw_uid, pw.pw_gid)
-    os.chmod(str(tmp_path), 0o755)
     yield pw
     subprocess.run(['userdel', name], capture_output=True)
 
