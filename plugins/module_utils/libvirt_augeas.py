@@ -142,9 +142,11 @@ class ConfTree(object):
             current = '"' if '"' not in value else "'"
             if not quote_fits(current, value):
                 raise LensError('cannot quote %r for libvirt.conf' % (value,))
-        for marker in ('#int', '#quote'):
+        for marker in ('#int', '#quote', '#empty'):
             if self.has(path + '/' + marker):
                 self.aug.remove(path + '/' + marker)
+        for element in self.elements(path):
+            self.aug.remove(element)
         if current != '"':
             self._insert_marker(path, '#quote', current)
         self.aug.set(path, value)
