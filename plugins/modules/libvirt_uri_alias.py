@@ -15,7 +15,7 @@ version_added: 0.1.0
 description:
   - Adds, changes and removes entries of C(uri_aliases) and sets or removes C(uri_default) in libvirt's client
     configuration file, C(/etc/libvirt/libvirt.conf) for root or C($XDG_CONFIG_HOME/libvirt/libvirt.conf) for a user.
-  - The file is edited in place through an Augeas lens: comments, order, quoting, indentation and every other
+  - The file is edited in place through an Augeas lens. Comments, order, quoting, indentation and every other
     setting stay byte for byte; a new alias joins the existing list in that list's own style.
   - The result is what libvirt does. libvirt uses the B(first) C(uri_aliases) entry of a name and the first
     C(uri_default), so the module changes those, and removes every occurrence when asked to remove one.
