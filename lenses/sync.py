@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Write plugins/module_utils/libvirt_lens.py from lenses/libvirt_client.aug.
 
 The module carries the lens text to the target host inside its payload; this

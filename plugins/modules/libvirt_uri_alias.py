@@ -25,7 +25,7 @@ description:
   - The new text is checked against libvirt's grammar before it is written; the write is atomic and keeps the
     file's owner, group, mode and SELinux context. A run that changes nothing does not touch the file.
 author:
-  - virtkit.libvirt_client maintainers
+  - virtkit.libvirt_client maintainers (@virtkit)
 requirements:
   - python-augeas (C(python3-augeas) on Debian, Ubuntu, Fedora, EL and openSUSE, C(python-augeas) on Arch) on the
     target, with the Augeas library. The lens is carried by the module; no lens package is needed.
@@ -42,6 +42,7 @@ attributes:
   platform:
     support: full
     platforms: posix
+    description: Any POSIX host with libaugeas and its Python bindings.
 options:
   name:
     description:

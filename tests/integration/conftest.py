@@ -55,7 +55,7 @@ def run_play(tasks, interpreter=None, check=False, diff=False, extra_env=None, p
     if diff:
         cmd.append('--diff')
     try:
-        proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
+        proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300, check=False)
     finally:
         os.unlink(playbook)
     try:
@@ -86,7 +86,7 @@ def virsh_uri(conf_path, name=None, env=None):
     if name is not None:
         cmd += ['-c', name]
     cmd.append('uri')
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=60, check=False)
     if proc.returncode == 0:
         return True, proc.stdout.strip()
     errors = [line[len('error: '):] for line in proc.stderr.splitlines() if line.startswith('error: ')]

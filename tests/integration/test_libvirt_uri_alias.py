@@ -316,13 +316,13 @@ def test_malformed_entries_warn_and_can_be_removed(conf):
 def user(world_tmp):
     name = 'vkmod-' + uuid.uuid4().hex[:8]
     home = world_tmp / 'home'
-    subprocess.run(['userdel', name], capture_output=True)
+    subprocess.run(['userdel', name], capture_output=True, check=False)
     subprocess.run(['useradd', '-M', '-d', str(home), '-s', '/bin/sh', name], check=True)
     home.mkdir()
     pw = pwd.getpwnam(name)
     os.chown(str(home), pw.pw_uid, pw.pw_gid)
     yield pw
-    subprocess.run(['userdel', name], capture_output=True)
+    subprocess.run(['userdel', name], capture_output=True, check=False)
 
 
 def test_user_scope_creates_owned_file_and_virsh_reads_it(user):
@@ -334,7 +334,8 @@ def test_user_scope_creates_owned_file_and_virsh_reads_it(user):
         st = os.stat(p)
         assert (st.st_uid, st.st_gid, st.st_mode & 0o7777) == (user.pw_uid, user.pw_gid, mode), p
     proc = subprocess.run(['runuser', '-u', user.pw_name, '--', 'env', '-i', 'HOME=' + user.pw_dir,
-                           'PATH=/usr/bin:/bin', 'virsh', '-q', 'uri'], capture_output=True, text=True)
+                           'PATH=/usr/bin:/bin', 'virsh', '-q', 'uri'], capture_output=True, text=True,
+                          check=False)
     assert proc.stdout.strip() == HAIL, proc.stderr
 
 
