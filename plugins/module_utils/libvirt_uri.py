@@ -1,0 +1,1129 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 virtkit.libvirt_client contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""libvirt connection URIs: parse, build and check them the way libvirt 9.0 does.
+
+libvirt hands a connection URI to libxml2's ``xmlParseURI`` (an RFC 3986
+parser), strips the brackets of an IPv6 host, splits the query into
+parameters itself, and then applies a handful of rules before any driver
+is contacted (``virConnectOpenInternal``), and a few more in the client
+side of the remote driver (``remoteSplitURIScheme``, ``doRemoteOpen``).
+This module re-implements those rules in pure Python:
+
+``parse_uri(uri)``
+    Split a URI into its parts (a dict), refusing what libvirt cannot
+    parse or would refuse whatever the driver: no driver name, the
+    ``qemu://system`` mistake, an unknown transport, a ``unix`` transport
+    with a host, an ``ext`` transport without ``command=``, plus a few
+    things that can never connect (a port above 65535, brackets around a
+    host that is not an IPv6 address).
+
+``build_uri(driver, transport, user, host, port, path, params)``
+    The inverse: ``build_uri(**parse_uri(u)) == u`` for every URI in the
+    canonical form ``virsh uri`` prints.  Parts are percent-encoded the
+    way libvirt formats them (libxml2's ``xmlSaveUri`` for the user, path
+    and fragment; GLib's URI escaping, as libvirt's ``virURIFormatParams``
+    uses, for parameter values).
+
+``check_connect_uri(uri)``
+    Everything libvirt would refuse when connecting, before it talks to
+    any daemon or host: ``parse_uri``'s rules, the remote driver's checks
+    of integer parameters (``no_verify``, ``no_tty``, ``no_sanity``),
+    ``mode=``, ``proxy=``, ``mode=direct`` with an SSH transport,
+    ``test://`` without a path, ``esx://`` without a server and embedded
+    (``/embed``) URIs without an absolute ``root=``; plus what cannot be
+    written into libvirt.conf at all (both kinds of quote, a line break,
+    NUL).
+
+Errors are ``URIError`` (a ``ValueError``).  ``str(error)`` names the value
+and the rule; where libvirt reports the same problem it starts with
+libvirt's own wording, and ``error.libvirt_message`` holds exactly the text
+``virsh`` prints after ``error: ``.
+"""
+
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+import sys
+
+try:
+    from collections import OrderedDict as _ParamsDict
+except ImportError:  # pragma: no cover - every supported Python has it
+    _ParamsDict = dict
+
+if sys.version_info >= (3, 7):
+    _ParamsDict = dict
+
+_TEXT = type(u'')
+_STRING_TYPES = (str, _TEXT)
+_INTEGER_TYPES = (int, type(2 ** 64))
+# How bytes that are not UTF-8 are carried in text: lone surrogates on
+# Python 3 (so they are written back unchanged), U+FFFD on Python 2.
+_UNDECODABLE = 'surrogateescape' if sys.version_info[0] >= 3 else 'replace'
+
+
+#: Transports known to libvirt's remote driver, in the order its error message lists them.
+TRANSPORTS = ('tls', 'unix', 'ssh', 'ext', 'tcp', 'libssh2', 'libssh')
+
+#: Query parameters the remote driver consumes itself; any other one is passed on to the daemon.
+KNOWN_PARAMS = ('name', 'command', 'socket', 'auth', 'sshauth', 'netcat', 'keyfile', 'pkipath',
+                'known_hosts', 'known_hosts_verify', 'tls_priority', 'mode', 'proxy',
+                'no_sanity', 'no_verify', 'no_tty')
+
+#: Parameters the remote driver reads as integers (0 = off, anything else = on).
+INTEGER_PARAMS = ('no_sanity', 'no_verify', 'no_tty')
+
+#: Values libvirt accepts for ``mode=`` and ``proxy=``.
+MODES = ('auto', 'legacy', 'direct')
+PROXIES = ('auto', 'netcat', 'native')
+
+#: Drivers whose URIs must carry a path, for which libvirt spots ``driver://system``.
+MISSING_SLASH_DRIVERS = ('qemu', 'vbox', 'vz')
+
+#: Keys of the dict ``parse_uri`` returns (and ``build_uri`` accepts).
+URI_KEYS = ('scheme', 'driver', 'transport', 'user', 'host', 'port', 'path', 'query', 'params',
+            'fragment')
+
+# Rule identifiers carried by URIError.rule.
+RULE_TYPE = 'type'
+RULE_EMPTY = 'empty'
+RULE_WHITESPACE = 'whitespace'
+RULE_CONFIG_QUOTING = 'config-quoting'
+RULE_SYNTAX = 'syntax'
+RULE_NO_DRIVER = 'no-driver'
+RULE_MISSING_SLASH = 'missing-slash'
+RULE_TRANSPORT = 'transport'
+RULE_UNIX_HOST = 'unix-host'
+RULE_EXT_COMMAND = 'ext-command'
+RULE_PORT = 'port'
+RULE_IPV6 = 'ipv6'
+RULE_HOST = 'host'
+RULE_USER = 'user'
+RULE_ENCODING = 'encoding'
+RULE_INTEGER_PARAM = 'integer-param'
+RULE_MODE = 'mode'
+RULE_PROXY = 'proxy'
+RULE_DIRECT_MODE = 'direct-mode'
+RULE_TEST_PATH = 'test-path'
+RULE_SERVER_REQUIRED = 'server-required'
+RULE_EMBED = 'embed'
+RULE_PART = 'part'
+
+_INT_MAX = 2147483647
+_INT_MIN = -2147483648
+
+_ALPHA = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'
+_DIGIT = '0123456789'
+_HEX = '0123456789abcdefABCDEF'
+# RFC 3986 classes, as libxml2 2.9 tests them.
+_UNRESERVED = _ALPHA + _DIGIT + '-._~'
+_SUB_DELIMS = "!$&'()*+,;="
+_SCHEME_CHARS = _ALPHA + _DIGIT + '+-.'
+_USERINFO_CHARS = _UNRESERVED + _SUB_DELIMS + ':'
+_HOST_CHARS = _UNRESERVED + _SUB_DELIMS
+_PCHAR_CHARS = _UNRESERVED + _SUB_DELIMS + ':@'
+_QUERY_CHARS = _PCHAR_CHARS + '/?'
+_FRAGMENT_CHARS = _QUERY_CHARS + '[]'
+# What libxml2's xmlSaveUri leaves unescaped (RFC 2396 classes).
+_MARK = "-_.!~*'()"
+_SAVE_USER_CHARS = _ALPHA + _DIGIT + _MARK + ';:&=+$,'
+_SAVE_PATH_CHARS = _ALPHA + _DIGIT + _MARK + '/;@&=+$,'
+_SAVE_FRAGMENT_CHARS = _ALPHA + _DIGIT + _MARK + ';/?:@&=+$,[]'
+# What GLib's g_uri_escape_string leaves unescaped (libvirt's virURIFormatParams).
+_PARAM_CHARS = _ALPHA + _DIGIT + '-._~'
+
+_WHITESPACE_NAMES = {
+    u' ': u'a space',
+    u'\t': u'a tab',
+    u'\n': u'a line feed (LF)',
+    u'\r': u'a carriage return (CR)',
+    u'\x0b': u'a vertical tab',
+    u'\x0c': u'a form feed',
+    u'\x00': u'a NUL character',
+}
+
+_URI_FORM = u'driver[+transport]://[user@][host][:port]/[path][?param=value&...]'
+
+
+class URIError(ValueError):
+    """A libvirt connection URI (or a part of one) that libvirt would refuse.
+
+    ``str(error)`` is the full message.  ``uri`` is the offending URI (or the
+    URI being built), ``rule`` a short identifier of the rule that failed
+    (one of the ``RULE_*`` constants), and ``libvirt_message`` the exact text
+    ``virsh`` prints after ``error: `` for the same URI when libvirt itself
+    reports this problem, else ``None``.
+    """
+
+    def __init__(self, message, uri=None, rule=None, libvirt_message=None):
+        super(URIError, self).__init__(message)
+        self.message = message
+        self.uri = uri
+        self.rule = rule
+        self.libvirt_message = libvirt_message
+
+
+# ------------------------------------------------------------------ helpers
+
+def _text(value):
+    if isinstance(value, _TEXT):
+        return value
+    if isinstance(value, bytes):
+        try:
+            return value.decode('utf-8')
+        except UnicodeDecodeError:
+            raise URIError(u'URI %r is not valid UTF-8 text' % (value,), rule=RULE_ENCODING)
+    raise URIError(u'a URI must be a string, not %s (%r)' % (type(value).__name__, value),
+                   rule=RULE_TYPE)
+
+
+def _show(text):
+    """Render ``text`` for a message: as is, unless it holds control characters."""
+    if all(u' ' <= ch != u'\x7f' for ch in text):
+        return text
+    out = []
+    for ch in text:
+        if ch == u'\n':
+            out.append(u'\\n')
+        elif ch == u'\r':
+            out.append(u'\\r')
+        elif ch == u'\t':
+            out.append(u'\\t')
+        elif ch < u' ' or ch == u'\x7f':
+            out.append(u'\\x%02x' % ord(ch))
+        else:
+            out.append(ch)
+    return u''.join(out)
+
+
+def _scan(s, i, allowed):
+    """Advance over ``allowed`` characters and %XX escapes, like libxml2's NEXT loops."""
+    n = len(s)
+    while i < n:
+        ch = s[i]
+        if ch in allowed:
+            i += 1
+        elif ch == u'%' and i + 2 < n and s[i + 1] in _HEX and s[i + 2] in _HEX:
+            i += 3
+        else:
+            break
+    return i
+
+
+def _utf8(text):
+    try:
+        return bytearray(text.encode('utf-8', _UNDECODABLE))
+    except UnicodeError:
+        return bytearray(text.encode('utf-8', 'replace'))
+
+
+def _pct_escape(ch):
+    return u''.join(u'%%%02X' % b for b in _utf8(ch))
+
+
+def _quote(text, safe):
+    """Percent-encode every character of ``text`` outside ``safe`` (UTF-8, upper-case hex)."""
+    out = []
+    for ch in text:
+        if ch in safe:
+            out.append(ch)
+        else:
+            out.append(_pct_escape(ch))
+    return u''.join(out)
+
+
+def _unescape(raw):
+    """Percent-decode ``raw`` the way libvirt ends up seeing it.
+
+    libxml2's xmlURIUnescapeString turns each %XX into a byte; libvirt then
+    uses the bytes as a C string, so a %00 ends the value there.  Bytes are
+    read as UTF-8; bytes that are not UTF-8 are kept as lone surrogates
+    (Python 3) so that build_uri writes them back as the same %XX.
+    """
+    data = bytearray()
+    i = 0
+    n = len(raw)
+    while i < n:
+        ch = raw[i]
+        if ch == u'%' and n - i > 2 and raw[i + 1] in _HEX and raw[i + 2] in _HEX:
+            data.append(int(raw[i + 1:i + 3], 16))
+            i += 3
+        else:
+            data.extend(_utf8(ch))
+            i += 1
+    if 0 in data:
+        data = data[:data.index(0)]
+    return bytes(data).decode('utf-8', _UNDECODABLE)
+
+
+def _split_params(query):
+    """Split a raw query into (name, value) pairs exactly as libvirt's virURIParseParams does.
+
+    ``&`` separates parameters; ``;`` does too, but only when no ``&``
+    follows.  ``name`` alone means an empty value; ``=value`` is ignored.
+    """
+    pairs = []
+    if not query:
+        return pairs
+    i = 0
+    n = len(query)
+    while i < n:
+        end = query.find(u'&', i)
+        if end < 0:
+            end = query.find(u';', i)
+        if end < 0:
+            end = n
+        eq = query.find(u'=', i)
+        if eq >= end:
+            eq = -1
+        if end == i:
+            pass
+        elif eq < 0:
+            pairs.append((_unescape(query[i:end]), u''))
+        elif eq == i:
+            pass
+        else:
+            pairs.append((_unescape(query[i:eq]), _unescape(query[eq + 1:end])))
+        i = end + 1
+    return pairs
+
+
+def _strtol_int(value):
+    """True when libvirt's virStrToLong_i(value, NULL, 10) accepts ``value``."""
+    i = 0
+    n = len(value)
+    while i < n and value[i] in u' \t\n\v\f\r':
+        i += 1
+    if i < n and value[i] in u'+-':
+        i += 1
+    start = i
+    while i < n and value[i] in _DIGIT:
+        i += 1
+    if i == start or i != n:
+        return False
+    number = int(value.strip())
+    return _INT_MIN <= number <= _INT_MAX
+
+
+def _valid_ipv4(text):
+    parts = text.split(u'.')
+    if len(parts) != 4:
+        return False
+    for part in parts:
+        if (not part or len(part) > 3 or any(ch not in _DIGIT for ch in part) or int(part) > 255 or
+                (len(part) > 1 and part[0] == u'0')):
+            return False
+    return True
+
+
+def _valid_ipv6(text):
+    """True for an IPv6 address in any RFC 4291 text form, optionally with a %zone."""
+    address, sep, zone = text.partition(u'%')
+    if sep and (not zone or any(ch not in _UNRESERVED for ch in zone)):
+        return False
+    if address.count(u'::') > 1:
+        return False
+    if u'.' in address:
+        head, colon, tail = address.rpartition(u':')
+        if not colon or not _valid_ipv4(tail):
+            return False
+        address = head + u':0:0'
+    if u'::' in address:
+        left, right = address.split(u'::')
+        groups = (left.split(u':') if left else []) + (right.split(u':') if right else [])
+        if len(groups) > 7:
+            return False
+    else:
+        groups = address.split(u':')
+        if len(groups) != 8:
+            return False
+    return all(1 <= len(group) <= 4 and all(ch in _HEX for ch in group) for group in groups)
+
+
+# ------------------------------------------------------------------ libxml2 grammar
+
+class _Raw(object):
+    """The raw (still percent-encoded) parts of a URI as libxml2 2.9 splits them."""
+
+    def __init__(self):
+        self.scheme = None
+        self.user = None
+        self.user_text = None
+        self.host = None
+        self.port = None
+        self.path = None
+        self.query = None
+        self.fragment = None
+
+
+class _SyntaxFailure(Exception):
+    def __init__(self, reason):
+        super(_SyntaxFailure, self).__init__(reason)
+        self.reason = reason
+
+
+def _char_reason(s, i, where):
+    ch = s[i]
+    if ch == u'%':
+        return (u"'%%' at position %d in the %s is not followed by two hexadecimal digits "
+                u"(write %%25 for a literal '%%')" % (i, where))
+    if ch == u'#':
+        return u"a second '#' at position %d (write %%23 for a literal '#')" % i
+    if ch in u'[]':
+        return (u"'%s' at position %d: brackets are only allowed around an IPv6 host "
+                u"(write %s otherwise)" % (ch, i, _pct_escape(ch)))
+    if ch == u'@':
+        return (u"unexpected '@' at position %d: only one '@' may separate the user from the "
+                u"host (write %%40 for a literal '@')" % i)
+    return (u"character '%s' at position %d is not allowed in the %s (write it as %s)"
+            % (ch, i, where, _pct_escape(ch)))
+
+
+def _authority_text(s, start):
+    end = start
+    while end < len(s) and s[end] not in u'/?#':
+        end += 1
+    text = s[start:end]
+    return text[text.rfind(u'@') + 1:]
+
+
+def _ipv6_reason(s, start):
+    """A hint when the host part of the authority looks like a bare IPv6 address."""
+    hostport = _authority_text(s, start)
+    if hostport.count(u':') >= 2 and not hostport.startswith(u'['):
+        return (u"the host '%s' looks like an IPv6 address, which must be enclosed in brackets, "
+                u"e.g. qemu+ssh://[%s]/system" % (hostport, hostport))
+    return None
+
+
+def _parse_authority(s, i, raw):
+    """authority = [ userinfo "@" ] host [ ":" port ]  (xmlParse3986Authority)."""
+    start = i
+    n = len(s)
+    j = _scan(s, i, _USERINFO_CHARS)
+    if j < n and s[j] == u'@':
+        raw.user = s[i:j]
+        # libxml2 2.9 unescapes an empty user name with length 0, which it
+        # reads as "the whole rest of the string": libvirt then sees '@...'.
+        raw.user_text = raw.user or s[j:]
+        i = j + 1
+    host_start = i
+    if i < n and s[i] == u'[':
+        close = s.find(u']', i + 1)
+        if close < 0:
+            raise _SyntaxFailure(u"the '[' at position %d opening an IPv6 host is never closed "
+                                 u"with ']'" % i)
+        i = close + 1
+    else:
+        i = _scan(s, i, _HOST_CHARS)
+    raw.host = s[host_start:i] if i > host_start else None
+    if i < n and s[i] == u':':
+        port_start = i + 1
+        j = port_start
+        while j < n and s[j] in _DIGIT:
+            j += 1
+        if j == port_start:
+            reason = _ipv6_reason(s, start)
+            if reason:
+                raise _SyntaxFailure(reason)
+            if j == n or s[j] in u'/?#':
+                raise _SyntaxFailure(u"the port after ':' at position %d is empty (remove the "
+                                     u"':' or give a port number)" % i)
+            raise _SyntaxFailure(u"the port after ':' must be a decimal number, found '%s'"
+                                 % _port_text(s, port_start))
+        if int(s[port_start:j]) > _INT_MAX:
+            raise _SyntaxFailure(u'port %s is out of range (1-65535)' % s[port_start:j])
+        raw.port = s[port_start:j]
+        i = j
+        if i < n and s[i] not in u'/?#':
+            reason = _ipv6_reason(s, start)
+            if reason:
+                raise _SyntaxFailure(reason)
+            raise _SyntaxFailure(u"the port after ':' must be a decimal number, found '%s'"
+                                 % _port_text(s, port_start))
+    if i < n and s[i] not in u'/?#':
+        reason = _ipv6_reason(s, start)
+        if reason:
+            raise _SyntaxFailure(reason)
+        raise _SyntaxFailure(_char_reason(s, i, u'host'))
+    return i
+
+
+def _port_text(s, i):
+    j = i
+    while j < len(s) and s[j] not in u'/?#':
+        j += 1
+    return s[i:j]
+
+
+def _parse_tail(s, i, raw):
+    """[ "?" query ] [ "#" fragment ] end."""
+    if i < len(s) and s[i] == u'?':
+        j = _scan(s, i + 1, _QUERY_CHARS)
+        raw.query = s[i + 1:j]
+        i = j
+    if i < len(s) and s[i] == u'#':
+        j = _scan(s, i + 1, _FRAGMENT_CHARS)
+        raw.fragment = s[i + 1:j]
+        i = j
+        if i < len(s):
+            raise _SyntaxFailure(_char_reason(s, i, u'fragment'))
+    if i < len(s):
+        where = u'query' if raw.query is not None else u'path'
+        raise _SyntaxFailure(_char_reason(s, i, where))
+
+
+def _parse_path_segments(s, i):
+    """*( "/" segment ) after an optional first segment, as the path productions do."""
+    i = _scan(s, i, _PCHAR_CHARS)
+    while i < len(s) and s[i] == u'/':
+        i = _scan(s, i + 1, _PCHAR_CHARS)
+    return i
+
+
+def _parse_absolute(s):
+    """scheme ":" hier-part [ "?" query ] [ "#" fragment ]  (xmlParse3986URI).
+
+    Returns None when ``s`` does not start with ``scheme:``; raises
+    _SyntaxFailure when it does but the rest does not parse.
+    """
+    if not s or s[0] not in _ALPHA:
+        return None
+    i = 1
+    while i < len(s) and s[i] in _SCHEME_CHARS:
+        i += 1
+    if i >= len(s) or s[i] != u':':
+        return None
+    raw = _Raw()
+    raw.scheme = s[:i]
+    i += 1
+    if s.startswith(u'//', i):
+        i = _parse_authority(s, i + 2, raw)
+        start = i
+        while i < len(s) and s[i] == u'/':
+            i = _scan(s, i + 1, _PCHAR_CHARS)
+        raw.path = s[start:i] if i > start else None
+    elif i < len(s) and (s[i] == u'/' or s[i] in _PCHAR_CHARS or
+                         (s[i] == u'%' and _scan(s, i, u'') > i)):
+        start = i
+        i = _parse_path_segments(s, i)
+        raw.path = s[start:i] if i > start else None
+    _parse_tail(s, i, raw)
+    return raw
+
+
+def _parse_relative(s):
+    """relative-ref (xmlParse3986RelativeRef); only decides parsable-without-scheme."""
+    raw = _Raw()
+    i = 0
+    if s.startswith(u'//'):
+        i = _parse_authority(s, 2, raw)
+        while i < len(s) and s[i] == u'/':
+            i = _scan(s, i + 1, _PCHAR_CHARS)
+    elif s.startswith(u'/'):
+        i = _parse_path_segments(s, 0)
+    else:
+        i = _scan(s, 0, _PCHAR_CHARS.replace(u':', u''))
+        if i < len(s) and s[i] == u':':
+            first = s[:i]
+            if not first:
+                raise _SyntaxFailure(u"it starts with ':' where a driver name belongs, "
+                                     u"e.g. qemu:///system")
+            bad = [ch for ch in first if ch not in _SCHEME_CHARS]
+            if first[0] not in _ALPHA:
+                raise _SyntaxFailure(u"the driver name '%s' must start with a letter" % first)
+            if bad:
+                raise _SyntaxFailure(u"the driver name '%s' contains '%s'; a driver name may only "
+                                     u"hold letters, digits, '+', '-' and '.'" % (first, bad[0]))
+            raise _SyntaxFailure(_char_reason(s, i, u'path'))
+        while i < len(s) and s[i] == u'/':
+            i = _scan(s, i + 1, _PCHAR_CHARS)
+    _parse_tail(s, i, raw)
+    return raw
+
+
+def _libxml2_parse(uri):
+    """Split ``uri`` like xmlParseURI; raises _SyntaxFailure when libxml2 returns NULL."""
+    raw = _parse_absolute(uri)
+    if raw is not None:
+        return raw
+    return _parse_relative(uri)
+
+
+# ------------------------------------------------------------------ analysis
+
+class _Parts(object):
+    """A URI as libvirt sees it after virURIParse (decoded, brackets stripped)."""
+
+    def __init__(self, uri, raw):
+        self.uri = uri
+        self.raw = raw
+        self.scheme = raw.scheme
+        self.driver = None
+        self.transport = None
+        self.user = _unescape(raw.user_text) if raw.user is not None else None
+        host = _unescape(raw.host) if raw.host is not None else None
+        self.bracketed = host is not None and host.startswith(u'[') and host.endswith(u']')
+        if self.bracketed and u':' in host:
+            host = host[1:-1]
+        self.host = host
+        port = int(raw.port) if raw.port is not None else 0
+        if not self.host:
+            port = 0
+        self.port = port or None
+        self.path = _unescape(raw.path) if raw.path is not None else None
+        self.query = raw.query
+        self.fragment = _unescape(raw.fragment) if raw.fragment is not None else None
+        self.pairs = _split_params(raw.query)
+        if self.scheme is not None:
+            driver, plus, transport = self.scheme.partition(u'+')
+            self.driver = driver
+            self.transport = transport if plus else None
+
+    def params(self):
+        return _last_wins(self.pairs)
+
+    def last_param(self, name):
+        """The remote driver's view of a parameter: case-insensitive name, last one wins."""
+        found = None
+        for key, value in self.pairs:
+            if key.lower() == name:
+                found = value
+        return found
+
+    def as_dict(self):
+        return {
+            'scheme': self.scheme,
+            'driver': self.driver,
+            'transport': self.transport,
+            'user': self.user,
+            'host': self.host,
+            'port': self.port,
+            'path': self.path,
+            'query': self.query,
+            'params': self.params(),
+            'fragment': self.fragment,
+        }
+
+
+def _fail(message, uri, rule, libvirt_message=None):
+    raise URIError(message, uri=uri, rule=rule, libvirt_message=libvirt_message)
+
+
+def _check_text(uri):
+    """Type, emptiness, whitespace/control and non-ASCII characters."""
+    uri = _text(uri)
+    if uri == u'':
+        _fail(u'the URI is empty; a libvirt connection URI needs at least a driver name, '
+              u'e.g. qemu:///system', uri, RULE_EMPTY)
+    for pos, ch in enumerate(uri):
+        if ch in _WHITESPACE_NAMES or ch < u' ' or ch == u'\x7f':
+            what = _WHITESPACE_NAMES.get(ch, u'control character U+%04X' % ord(ch))
+            libvirt = u'internal error: Unable to parse URI %s' % uri
+            if ch == u'\x00':
+                libvirt = None
+            _fail(u'Unable to parse URI %s: %s at position %d is not allowed in a URI '
+                  u'(percent-encode it, e.g. %s)' % (_show(uri), what, pos, _pct_escape(ch)),
+                  uri, RULE_WHITESPACE, libvirt)
+    for pos, ch in enumerate(uri):
+        if ord(ch) > 0x7e:
+            _fail(u"Unable to parse URI %s: the non-ASCII character '%s' at position %d must be "
+                  u"percent-encoded as UTF-8 (%s)" % (uri, ch, pos, _pct_escape(ch)),
+                  uri, RULE_SYNTAX, u'internal error: Unable to parse URI %s' % uri)
+    return uri
+
+
+def _syntax(uri):
+    """libxml2's verdict, then libvirt's 'no driver name' rule."""
+    try:
+        raw = _libxml2_parse(uri)
+    except _SyntaxFailure as failure:
+        _fail(u'Unable to parse URI %s: %s' % (uri, failure.reason), uri, RULE_SYNTAX,
+              u'internal error: Unable to parse URI %s' % uri)
+    if raw.scheme is None:
+        libvirt = u"no connection driver available for URI '%s' does not include a driver name" % uri
+        _fail(u'%s (expected %s, e.g. qemu:///system)' % (libvirt, _URI_FORM), uri, RULE_NO_DRIVER,
+              libvirt)
+    return _Parts(uri, raw)
+
+
+def _check_missing_slash(parts):
+    """virConnectCheckURIMissingSlash: qemu://system where qemu:///system was meant."""
+    if parts.host is None or parts.scheme not in MISSING_SLASH_DRIVERS:
+        return
+    if parts.host in (u'session', u'system'):
+        text = u'invalid URI %s (maybe you want %s:///%s)' % (parts.uri, parts.scheme, parts.host)
+        _fail(text, parts.uri, RULE_MISSING_SLASH, u'internal error: ' + text)
+
+
+def _check_embed(parts):
+    """virConnectOpenInternal's rules for driver:///embed?root=/dir URIs."""
+    if parts.path != u'/embed':
+        return
+    uri = parts.uri
+    if not parts.scheme or any(ch not in u'abcdefghijklmnopqrstuvwxyz' for ch in parts.scheme):
+        text = (u"no connection driver available for URI scheme '%s' for embedded driver is not "
+                u"valid" % parts.scheme)
+        _fail(u"%s (URI '%s': an embedded driver is named by a lower-case driver name without a "
+              u'transport)' % (text, uri), uri, RULE_EMBED, text)
+    root = None
+    for name, value in parts.pairs:
+        if name == u'root':
+            root = value
+            break
+    if root is None:
+        text = u"Missing URI parameter 'root'"
+        _fail(u"%s (URI '%s': an embedded driver needs root=/absolute/dir)" % (text, uri), uri,
+              RULE_EMBED, u'invalid argument: ' + text)
+    if not root.startswith(u'/'):
+        text = u'root path must be absolute'
+        _fail(u"%s (URI '%s' has root='%s')" % (text, uri, root), uri, RULE_EMBED,
+              u'unsupported configuration: ' + text)
+
+
+def _reaches_remote(parts):
+    """Whether libvirt's client hands this URI to the remote driver.
+
+    The client-side drivers of libvirt.so claim only their exact scheme,
+    and the test, openvz and vmware drivers only without a server.
+    """
+    scheme = parts.scheme
+    if parts.host is None and scheme in (u'test', u'openvz', u'vmwareplayer', u'vmwarews',
+                                         u'vmwarefusion'):
+        return False
+    if scheme in (u'esx', u'vpx', u'gsx'):
+        return False
+    return True
+
+
+def _check_driver_rules(parts):
+    """Rules of the client-side driver that takes the URI (test and esx), before any I/O."""
+    uri = parts.uri
+    if parts.scheme == u'test' and parts.host is None and parts.path in (None, u'', u'/'):
+        text = u'testOpen: supply a path or use test:///default'
+        _fail(u"%s (URI '%s' has no path)" % (text, uri), uri, RULE_TEST_PATH,
+              u'invalid argument: ' + text)
+    if parts.scheme in (u'esx', u'vpx', u'gsx') and parts.host is None:
+        text = u'URI is missing the server part'
+        _fail(u"%s (URI '%s': the %s driver connects to a server, e.g. %s://host/)"
+              % (text, uri, parts.scheme, parts.scheme), uri, RULE_SERVER_REQUIRED,
+              u'invalid argument: ' + text)
+
+
+def _check_transport(parts):
+    """remoteSplitURIScheme: the transport must be known, and unix takes no host."""
+    if parts.transport is None:
+        return
+    uri = parts.uri
+    if parts.transport.lower() not in TRANSPORTS:
+        text = (u'remote_open: transport in URL not recognised '
+                u'(should be tls|unix|ssh|ext|tcp|libssh2|libssh)')
+        _fail(u"%s: URI '%s' names transport '%s'" % (text, uri, parts.transport), uri,
+              RULE_TRANSPORT, u'invalid argument: ' + text)
+    if parts.transport.lower() == u'unix' and parts.host is not None:
+        text = u"using unix socket and remote server '%s' is not supported." % parts.host
+        _fail(u"%s (URI '%s': the unix transport reaches a local socket; drop the host or use a "
+              u'network transport such as ssh)' % (text, uri), uri, RULE_UNIX_HOST,
+              u'invalid argument: ' + text)
+
+
+def _check_remote_params(parts):
+    """doRemoteOpen's parameter checks, in libvirt's order."""
+    uri = parts.uri
+    for name, value in parts.pairs:
+        if name.lower() in INTEGER_PARAMS and not _strtol_int(value):
+            text = u'Failed to parse value of URI component %s' % name
+            _fail(u"%s (URI '%s': '%s' is not an integer; use 0 or 1)" % (text, uri, value), uri,
+                  RULE_INTEGER_PARAM, u'invalid argument: ' + text)
+    mode = parts.last_param(u'mode')
+    if mode is not None and mode not in MODES:
+        text = u"Unknown remote mode '%s'" % mode
+        _fail(u"%s (URI '%s': mode must be one of %s)" % (text, uri, u', '.join(MODES)), uri,
+              RULE_MODE, u'invalid argument: ' + text)
+    proxy = parts.last_param(u'proxy')
+    if proxy is not None and proxy not in PROXIES:
+        # libvirt 9.0 spells this message "Unnkown"; it is kept verbatim.
+        text = u"Unnkown proxy type '%s'" % proxy
+        _fail(u"%s (URI '%s': proxy must be one of %s)" % (text, uri, u', '.join(PROXIES)), uri,
+              RULE_PROXY, u'invalid argument: ' + text)
+    return mode
+
+
+def _check_ext_command(parts):
+    if parts.transport is None or parts.transport.lower() != u'ext':
+        return
+    command = parts.last_param(u'command')
+    if command:
+        return
+    text = u"remote_open: for 'ext' transport, command is required"
+    if command is None:
+        _fail(u"%s (URI '%s' has no command= parameter)" % (text, parts.uri), parts.uri,
+              RULE_EXT_COMMAND, u'invalid argument: ' + text)
+    _fail(u"%s (URI '%s' has an empty command= parameter)" % (text, parts.uri), parts.uri,
+          RULE_EXT_COMMAND)
+
+
+def _check_direct_mode(parts, mode):
+    if mode != u'direct':
+        return
+    transport = (parts.transport or (u'tls' if parts.host is not None else u'unix')).lower()
+    if transport in (u'ssh', u'libssh', u'libssh2'):
+        text = u'Cannot use direct socket mode for %s transport' % transport
+        _fail(u"%s (URI '%s': mode=direct only works with the unix transport)" % (text, parts.uri),
+              parts.uri, RULE_DIRECT_MODE, u'Operation not supported: ' + text)
+
+
+def _effective_transport(parts):
+    if parts.transport is not None:
+        return parts.transport.lower()
+    return u'tls' if parts.host is not None else u'unix'
+
+
+def _check_structure(parts, connect, remote):
+    """Rules of this module for URIs libvirt parses but can never use.
+
+    The ext transport runs a command and ignores user, host and port, so
+    none of these rules apply to it.
+    """
+    uri = parts.uri
+    raw = parts.raw
+    transport = _effective_transport(parts)
+    if transport == u'ext':
+        return
+    if connect and remote and raw.user == u'' and transport in (u'ssh', u'libssh', u'libssh2'):
+        _fail(u"URI '%s' has an empty user name before '@'; libvirt would log in as '%s'. Name a "
+              u"user or drop the '@'" % (uri, parts.user), uri, RULE_USER)
+    if parts.host is None:
+        return
+    if parts.bracketed:
+        if not _valid_ipv6(parts.host.strip(u'[]')):
+            _fail(u"URI '%s': the host '%s' is not a valid IPv6 address (brackets are only for IPv6 "
+                  u"addresses)" % (uri, raw.host), uri, RULE_IPV6)
+    else:
+        bad = [ch for ch in parts.host if ch not in _HOST_CHARS]
+        if bad:
+            _fail(u"URI '%s': the host '%s' (written '%s') contains '%s', which a host name cannot "
+                  u"hold" % (uri, parts.host, raw.host, bad[0]), uri, RULE_HOST)
+    if raw.port is not None and int(raw.port) > 65535:
+        _fail(u"URI '%s': port %d is out of range (1-65535)" % (uri, int(raw.port)), uri, RULE_PORT)
+
+
+def _analyse(uri, connect):
+    uri = _check_text(uri)
+    parts = _syntax(uri)
+    _check_missing_slash(parts)
+    mode = None
+    remote = connect and _reaches_remote(parts)
+    if connect:
+        _check_embed(parts)
+        if remote:
+            _check_transport(parts)
+            mode = _check_remote_params(parts)
+        else:
+            _check_driver_rules(parts)
+    else:
+        _check_transport(parts)
+    _check_ext_command(parts)
+    if connect:
+        _check_direct_mode(parts, mode)
+    _check_structure(parts, connect, remote)
+    return parts
+
+
+# ------------------------------------------------------------------ public API
+
+def parse_uri(uri):
+    """Split a libvirt connection URI into its parts.
+
+    Returns a dict:
+
+    ``scheme``
+        the full scheme, ``driver`` or ``driver+transport``, as written.
+    ``driver``
+        the driver name (the scheme up to the first ``+``).
+    ``transport``
+        the text after ``+`` as written (libvirt compares it ignoring case),
+        or ``None`` when the URI names no transport (libvirt then uses
+        ``tls`` with a host, ``unix`` without).
+    ``user``, ``host``
+        decoded; ``host`` without the brackets of an IPv6 address; ``None``
+        when absent.  (An empty user name, ``//@host``, is what libxml2
+        2.9 makes of it: the rest of the URI from the ``@``.)
+    ``port``
+        an int, or ``None`` when absent (libvirt ignores a port of 0 and a
+        port without a host, and so does this function).
+    ``path``
+        decoded, ``None`` when the URI has none.
+    ``query``
+        the raw query text after ``?`` (``None`` without ``?``).
+    ``params``
+        the query split and decoded as libvirt does (``&`` separates, ``;``
+        too when no ``&`` follows; a name without ``=`` has an empty value;
+        ``=value`` is ignored); a dict in query order, the last of repeated
+        names winning.
+    ``fragment``
+        decoded text after ``#``, ``None`` without ``#``.
+
+    Decoded values are what libvirt sees: a ``%00`` ends the value (libvirt
+    uses C strings) and bytes that are not UTF-8 are kept as surrogate
+    escapes, so ``build_uri`` writes them back unchanged.
+
+    Raises URIError when the URI is empty or not a string, holds whitespace,
+    control or non-ASCII characters, does not parse (libxml2's rules; an
+    IPv6 host without brackets is one such case), names no driver, is the
+    ``qemu://system`` mistake, names an unknown transport, combines the
+    ``unix`` transport with a host, or uses ``ext`` without a non-empty
+    ``command=``; and, except with the ``ext`` transport (which ignores
+    host and port), when its port is above 65535, its host is bracketed but
+    not an IPv6 address, or decodes to characters no host name holds.
+    """
+    return _analyse(uri, connect=False).as_dict()
+
+
+def check_connect_uri(uri):
+    """Refuse a URI libvirt would refuse when connecting, or libvirt.conf cannot hold.
+
+    Applied before a URI is written into libvirt.conf as an alias target or
+    as ``uri_default``.  On top of ``parse_uri``'s rules it refuses what
+    libvirt 9.0 refuses before contacting any daemon or host:
+
+    * integer parameters (``no_verify``, ``no_tty``, ``no_sanity``) that are
+      not integers, ``mode=`` other than auto/legacy/direct, ``proxy=``
+      other than auto/netcat/native, ``mode=direct`` with an SSH transport
+      (for URIs handled by the remote driver, which is all of them except
+      ``test:``, ``openvz:`` and ``vmware*:`` without a host and ``esx``,
+      ``vpx``, ``gsx``);
+    * ``test:`` URIs without a path (``test:///``), ``esx``/``vpx``/``gsx``
+      URIs without a server;
+    * ``.../embed`` URIs without an absolute ``root=`` or with a scheme
+      other than a lower-case driver name;
+    * an empty user name (``//@host``) with an SSH transport, which
+      libvirt would turn into a user named after the rest of the URI;
+    * a URI holding both ``'`` and ``"`` (a libvirt.conf string has no
+      escapes), a line break or a NUL.
+
+    Everything else ``virsh`` accepts is accepted: for example
+    ``test:///default``, ``qemu:///system``, ``qemu+ssh://root@host/system``,
+    ``qemu+ssh://u@[::1]:2222/system?keyfile=/k``, ``remote://host/``,
+    ``test:///tmp/x.xml``, ``xen:///system``, ``lxc:///`` and
+    ``qemu+ext:///system?command=/bin/x``.
+
+    Returns None; raises URIError.
+    """
+    text = _text(uri)
+    for pos, ch in enumerate(text):
+        if ch in u'\r\n\x00':
+            _fail(u"URI '%s' contains %s at position %d, which cannot be written into a "
+                  u'libvirt.conf string' % (_show(text), _WHITESPACE_NAMES[ch], pos), text,
+                  RULE_CONFIG_QUOTING)
+    if u"'" in text and u'"' in text:
+        _fail(u"URI %s contains both ' and \", so it cannot be written as a libvirt.conf "
+              u'string (libvirt.conf strings have no escapes; percent-encode one of them, '
+              u"%%27 for ' or %%22 for \")" % text, text, RULE_CONFIG_QUOTING)
+    _analyse(text, connect=True)
+
+
+def _part_text(name, value, uri_hint=None):
+    if value is None:
+        return None
+    if isinstance(value, bytes):
+        try:
+            value = value.decode('utf-8')
+        except UnicodeDecodeError:
+            _fail(u'%s %r is not valid UTF-8 text' % (name, value), uri_hint, RULE_PART)
+    if not isinstance(value, _STRING_TYPES):
+        _fail(u'%s must be a string, not %s (%r)' % (name, type(value).__name__, value),
+              uri_hint, RULE_PART)
+    value = _TEXT(value)
+    try:
+        value.encode('utf-8', _UNDECODABLE)
+    except UnicodeError:
+        _fail(u'%s %r cannot be encoded as UTF-8' % (name, value), uri_hint, RULE_PART)
+    return value
+
+
+def _param_value(name, value):
+    if isinstance(value, bool):
+        return u'1' if value else u'0'
+    if isinstance(value, _INTEGER_TYPES):
+        return _TEXT(value)
+    if isinstance(value, _STRING_TYPES) or isinstance(value, bytes):
+        return _part_text(u"the value of parameter '%s'" % name, value)
+    _fail(u"the value of parameter '%s' must be a string or an integer, not %s (%r)"
+          % (name, type(value).__name__, value), None, RULE_PART)
+
+
+def _param_pairs(params):
+    if params is None:
+        return None
+    if isinstance(params, dict):
+        items = list(params.items())
+    elif isinstance(params, (list, tuple)):
+        items = []
+        for item in params:
+            if not isinstance(item, (list, tuple)) or len(item) != 2:
+                _fail(u'params given as a list must hold [name, value] pairs, not %r' % (item,),
+                      None, RULE_PART)
+            items.append((item[0], item[1]))
+    else:
+        _fail(u'params must be a dict of name: value, not %s (%r)'
+              % (type(params).__name__, params), None, RULE_PART)
+    pairs = []
+    for name, value in items:
+        name = _part_text(u'a parameter name', name)
+        if not name:
+            _fail(u'a parameter name cannot be empty (params %r)' % (params,), None, RULE_PART)
+        pairs.append((name, _param_value(name, value)))
+    return pairs
+
+
+def _format_params(pairs):
+    """virURIFormatParams: name=value joined by '&', values escaped as GLib does."""
+    return u'&'.join(u'%s=%s' % (_quote(name, _PARAM_CHARS), _quote(value, _PARAM_CHARS))
+                     for name, value in pairs)
+
+
+def _build_host(host):
+    if host.startswith(u'[') and host.endswith(u']'):
+        host = host[1:-1]
+        if u':' not in host:
+            _fail(u"host '[%s]': brackets are only for IPv6 addresses" % host, None, RULE_IPV6)
+    if u':' in host:
+        if not _valid_ipv6(host):
+            _fail(u"host '%s' is not a valid IPv6 address (':' is not allowed in a host name)"
+                  % host, None, RULE_IPV6)
+        address, sep, zone = host.partition(u'%')
+        return u'[%s%s]' % (address, u'%25' + zone if sep else u'')
+    bad = [ch for ch in host if ch not in _HOST_CHARS]
+    if bad:
+        _fail(u"host '%s' contains '%s', which a host name cannot hold" % (host, bad[0]), None,
+              RULE_HOST)
+    return host
+
+
+def _build_port(port, host):
+    if port is None:
+        return None
+    if isinstance(port, bool):
+        _fail(u'port must be an integer 1-65535, not %r' % (port,), None, RULE_PORT)
+    if isinstance(port, _STRING_TYPES) or isinstance(port, bytes):
+        text = _part_text(u'port', port)
+        if not text or any(ch not in _DIGIT for ch in text):
+            _fail(u"port '%s' is not a number 1-65535" % text, None, RULE_PORT)
+        port = int(text)
+    if not isinstance(port, _INTEGER_TYPES):
+        _fail(u'port must be an integer 1-65535, not %s (%r)' % (type(port).__name__, port),
+              None, RULE_PORT)
+    if not 1 <= port <= 65535:
+        _fail(u'port %d is out of range (1-65535)' % port, None, RULE_PORT)
+    if host is None:
+        _fail(u'port %d needs a host; libvirt ignores a port without one' % port, None, RULE_PORT)
+    return port
+
+
+def build_uri(driver, transport=None, user=None, host=None, port=None, path=None, params=None,
+              query=None, fragment=None, scheme=None):
+    """Assemble a libvirt connection URI; the inverse of ``parse_uri``.
+
+    ``build_uri(**parse_uri(u)) == u`` for a URI ``u`` in canonical form
+    (the form ``virsh uri`` prints).  The output follows libvirt's own
+    formatting: ``driver[+transport]://[user@][host][:port]path[?query][#fragment]``,
+    an IPv6 host in brackets, the user, path and fragment percent-encoded
+    as libxml2's ``xmlSaveUri`` does, parameters as ``name=value`` joined
+    by ``&`` with values percent-encoded as libvirt's ``virURIFormatParams``
+    does (everything but ``A-Z a-z 0-9 - . _ ~``).
+
+    ``params`` is a dict (or a list of [name, value] pairs, to repeat a
+    name); integer values are written in decimal, booleans as 1/0.
+    ``query`` (the raw query ``parse_uri`` returns) is used verbatim when
+    ``params`` is None or splits to exactly ``params``; otherwise ``params``
+    wins.  ``scheme``, when given, must agree with driver and transport.
+    Empty strings count as absent for transport, user, host and path.
+
+    The result passes ``parse_uri``'s rules, else URIError is raised.
+    """
+    driver = _part_text(u'driver', driver)
+    if not driver:
+        _fail(u'a driver name is required, e.g. qemu (expected %s)' % _URI_FORM, None,
+              RULE_NO_DRIVER)
+    if u'+' in driver:
+        _fail(u"driver '%s' contains '+'; give the transport separately (driver=%s, "
+              u"transport=%s)" % ((driver,) + tuple(driver.split(u'+', 1))), None, RULE_PART)
+    if driver[0] not in _ALPHA or any(ch not in _SCHEME_CHARS for ch in driver):
+        _fail(u"driver '%s' is not a valid driver name: it must start with a letter and hold "
+              u"only letters, digits, '-' and '.'" % driver, None, RULE_PART)
+    transport = _part_text(u'transport', transport) or None
+    if transport is not None and transport.lower() not in TRANSPORTS:
+        text = (u'remote_open: transport in URL not recognised '
+                u'(should be tls|unix|ssh|ext|tcp|libssh2|libssh)')
+        _fail(u"%s: got transport '%s'" % (text, transport), None, RULE_TRANSPORT,
+              u'invalid argument: ' + text)
+    full_scheme = driver + (u'+' + transport if transport else u'')
+    scheme = _part_text(u'scheme', scheme)
+    if scheme is not None and scheme != full_scheme:
+        _fail(u"scheme '%s' does not match driver '%s' and transport %s (expected '%s')"
+              % (scheme, driver, u"'%s'" % transport if transport else u'None', full_scheme),
+              None, RULE_PART)
+    user = _part_text(u'user', user) or None
+    host = _part_text(u'host', host) or None
+    path = _part_text(u'path', path) or None
+    query = _part_text(u'query', query)
+    fragment = _part_text(u'fragment', fragment)
+    port = _build_port(port, host)
+    pairs = _param_pairs(params)
+
+    out = [full_scheme, u':']
+    authority = user is not None or host is not None
+    if path is not None and not path.startswith(u'/') and authority:
+        _fail(u"path '%s' must start with '/' when the URI has a host or user" % path, None,
+              RULE_PART)
+    if authority or path is None or path.startswith(u'/'):
+        out.append(u'//')
+        if user is not None:
+            out.append(_quote(user, _SAVE_USER_CHARS))
+            out.append(u'@')
+        if host is not None:
+            out.append(_build_host(host))
+        if port is not None:
+            out.append(u':%d' % port)
+    if path is not None:
+        out.append(_quote(path, _SAVE_PATH_CHARS))
+    if pairs is None:
+        query_text = query
+    elif query is not None and (list(_last_wins(_split_params(query)).items())
+                                == list(_last_wins(pairs).items())):
+        query_text = query
+    elif pairs or query is not None:
+        query_text = _format_params(pairs)
+    else:
+        query_text = None
+    if query_text is not None:
+        if u'#' in query_text:
+            _fail(u"query '%s' contains '#' (write %%23 in a value)" % query_text, None,
+                  RULE_PART)
+        out.append(u'?' + query_text)
+    if fragment is not None:
+        out.append(u'#' + _quote(fragment, _SAVE_FRAGMENT_CHARS))
+    result = u''.join(out)
+
+    parsed = _analyse(result, connect=False).as_dict()
+    expected = {'user': user, 'host': host.strip(u'[]') if host and host.startswith(u'[') else host,
+                'port': port, 'path': path, 'fragment': fragment}
+    for key, value in expected.items():
+        if parsed[key] != value:
+            _fail(u"URI '%s' built from the given parts reads back with %s %r instead of %r"
+                  % (result, key, parsed[key], value), result, RULE_PART)
+    if pairs is not None and list(parsed['params'].items()) != list(_last_wins(pairs).items()):
+        _fail(u"URI '%s' built from the given parts reads back with params %r instead of %r"
+              % (result, parsed['params'], pairs), result, RULE_PART)
+    return result
+
+
+def _last_wins(pairs):
+    """(name, value) pairs as a dict in first-seen order, the last value of a name winning."""
+    result = _ParamsDict()
+    for name, value in pairs:
+        result[name] = value
+    return result
