@@ -1,0 +1,188 @@
+# Copyright (c) 2026 virtkit.libvirt_client contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+name: libvirt_uri
+author:
+  - virtkit.libvirt_client maintainers (@virtkit)
+short_description: Resolve libvirt connection names the way libvirt does
+version_added: 0.1.0
+description:
+  - Returns the URI libvirt connects to for each name, exactly as C(virConnectOpen) resolves it
+    (what C(virsh -c NAME uri) prints), reading libvirt's client configuration file on the controller.
+  - An empty name (or no term at all) resolves the default connection - E(LIBVIRT_DEFAULT_URI) when set
+    and non-empty, else C(uri_default), else the O(probe) answer.
+  - C(xen) (any case) and C(xen://) become C(xen:///system) before alias lookup.
+  - Names then go through one pass of C(uri_aliases) lookup (unless O(no_aliases)); the first entry whose
+    alias equals the name exactly wins, aliases are not chained, and a malformed entry met before a match
+    fails the lookup, as it fails every connection in libvirt.
+  - The configuration file is read and parsed once per call, however many terms are given.
+  - Runs on the controller; nothing is read on managed hosts.
+options:
+  _terms:
+    description:
+      - Connection names or URIs to resolve. An empty string, or no term at all, resolves the default connection.
+    type: list
+    elements: str
+    required: false
+  config:
+    description:
+      - Path of the libvirt client configuration file to read.
+      - Defaults to the file libvirt reads for the user running Ansible on the controller -
+        C(/etc/libvirt/libvirt.conf) for root (effective uid 0), else C($XDG_CONFIG_HOME/libvirt/libvirt.conf),
+        or C(~/.config/libvirt/libvirt.conf) when E(XDG_CONFIG_HOME) is unset or empty.
+      - A missing file means no configuration, as in libvirt.
+    type: path
+  aliases:
+    description:
+      - Mapping of alias name to URI that stands in for the file's C(uri_aliases) list (the file's list is then
+        ignored; its other settings, such as C(uri_default), are still read).
+      - Entries are checked in the given order with libvirt's rules, so an alias holding a character outside
+        C(A-Za-z0-9_-) fails the lookup.
+    type: dict
+  no_aliases:
+    description:
+      - Skip alias lookup, like libvirt's C(VIR_CONNECT_NO_ALIASES) flag.
+    type: bool
+    default: false
+  virsh:
+    description:
+      - Resolve as C(virsh) does - when a term is empty, E(VIRSH_DEFAULT_CONNECT_URI) (when set and non-empty)
+        is used as an explicit name, which beats E(LIBVIRT_DEFAULT_URI) and C(uri_default).
+    type: bool
+    default: false
+  probe:
+    description:
+      - The URI the libvirt probe answers when neither E(LIBVIRT_DEFAULT_URI) nor C(uri_default) names one.
+      - Defaults to C(qemu:///system) when Ansible runs as root on the controller, else C(qemu:///session).
+    type: str
+notes:
+  - E(LIBVIRT_DEFAULT_URI) and E(VIRSH_DEFAULT_CONNECT_URI) are read from the controller's environment.
+  - Errors carry libvirt's own wording (what C(virsh) prints after C(error:)), with the file and line concerned.
+seealso:
+  - name: libvirt connection URIs
+    description: libvirt's documentation of connection URIs and aliases.
+    link: https://libvirt.org/uri.html
+"""
+
+EXAMPLES = r"""
+- name: Where does the default connection go?
+  ansible.builtin.debug:
+    msg: "{{ lookup('virtkit.libvirt_client.libvirt_uri') }}"
+
+- name: Resolve an alias through a given file
+  ansible.builtin.debug:
+    msg: "{{ lookup('virtkit.libvirt_client.libvirt_uri', 'hail', config='/etc/libvirt/libvirt.conf') }}"
+
+- name: Resolve several names at once (one file read)
+  ansible.builtin.debug:
+    msg: "{{ query('virtkit.libvirt_client.libvirt_uri', 'hail', 'sleet', 'test:///default') }}"
+
+- name: Resolve with aliases given here instead of the file's
+  ansible.builtin.debug:
+    msg: "{{ lookup('virtkit.libvirt_client.libvirt_uri', 'lab', aliases={'lab': 'qemu+ssh://root@lab/system'}) }}"
+
+- name: What virsh would use without -c
+  ansible.builtin.debug:
+    msg: "{{ lookup('virtkit.libvirt_client.libvirt_uri', '', virsh=true) }}"
+"""
+
+RETURN = r"""
+_raw:
+  description:
+    - One resolved URI per term, in term order (one URI for the default when no term is given).
+  type: list
+  elements: str
+  sample:
+    - qemu+ssh://root@lab/system
+"""
+
+import os
+
+from ansible.errors import AnsibleLookupError
+from ansible.module_utils.common.text.converters import to_text
+from ansible.plugins.lookup import LookupBase
+
+from ansible_collections.virtkit.libvirt_client.plugins.module_utils.libvirt_conf import (
+    ConfError,
+    get_value,
+    read_file,
+)
+from ansible_collections.virtkit.libvirt_client.plugins.module_utils.libvirt_resolve import resolve
+
+ROOT_CONF = '/etc/libvirt/libvirt.conf'
+
+
+def default_config_path() -> str:
+    """The libvirt.conf libvirt reads for the user running this process."""
+    if os.geteuid() == 0:
+        return ROOT_CONF
+    base = os.environ.get('XDG_CONFIG_HOME') or os.path.join(os.path.expanduser('~'), '.config')
+    return os.path.join(base, 'libvirt', 'libvirt.conf')
+
+
+def default_probe() -> str:
+    return 'qemu:///system' if os.geteuid() == 0 else 'qemu:///session'
+
+
+class LookupModule(LookupBase):
+
+    def run(self, terms, variables=None, **kwargs):
+        self.set_options(var_options=variables, direct=kwargs)
+        path = self.get_option('config') or default_config_path()
+        aliases_opt = self.get_option('aliases')
+        no_aliases = bool(self.get_option('no_aliases'))
+        probe = self.get_option('probe') or default_probe()
+        virsh_default = os.environ.get('VIRSH_DEFAULT_CONNECT_URI') if self.get_option('virsh') else None
+        env_default = os.environ.get('LIBVIRT_DEFAULT_URI')
+
+        aliases = None
+        if aliases_opt is not None:
+            aliases = []
+            for key, value in aliases_opt.items():
+                if not isinstance(key, str) or not isinstance(value, str):
+                    raise AnsibleLookupError(
+                        "libvirt_uri: option 'aliases' must map alias names (strings) to URIs (strings); "
+                        "got %r: %r" % (key, value))
+                aliases.append('%s=%s' % (key, value))
+
+        try:
+            loaded = read_file(path)
+        except ConfError as exc:
+            raise AnsibleLookupError('libvirt_uri: cannot read %s: %s' % (path, exc.message)) from None
+        entries = loaded[1] if loaded is not None else []
+
+        names = list(terms) if terms else ['']
+        results = []
+        for term in names:
+            if term is None:
+                term = ''
+            if not isinstance(term, str):
+                raise AnsibleLookupError('libvirt_uri: each term must be a connection name (a string), not %s (%r)'
+                                         % (type(term).__name__, term))
+            term = to_text(term)
+            try:
+                results.append(resolve(term, entries=entries, path=path, aliases=aliases,
+                                       env_default=env_default, virsh_default=virsh_default,
+                                       no_aliases=no_aliases, probe=probe))
+            except ConfError as exc:
+                raise AnsibleLookupError(self._message(term, exc, path, entries, aliases_opt is not None)) from None
+        return results
+
+    @staticmethod
+    def _message(term, exc, path, entries, from_option):
+        shown = "'%s'" % term if term else 'the default connection'
+        where = ''
+        if exc.message.startswith('configuration file syntax error: Malformed'):
+            if from_option:
+                where = " (in option 'aliases')"
+            else:
+                value = get_value(entries, 'uri_aliases')
+                line = ':%d' % value.line if value is not None and value.line else ''
+                where = ' (uri_aliases in %s%s)' % (path, line)
+        elif path not in exc.message:
+            where = ' (configuration: %s)' % path
+        return 'libvirt_uri: cannot resolve %s: %s%s' % (shown, exc.message, where)

@@ -1,0 +1,174 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 virtkit.libvirt_client contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Resolve a connection name the way libvirt's ``virConnectOpen`` does.
+
+``resolve(name, ...)`` returns the URI libvirt would connect to for
+``name`` (what ``virsh -c NAME uri`` prints), given the client
+configuration (libvirt.conf), or raises ``libvirt_conf.ConfError`` whose
+``message`` is exactly what ``virsh`` prints after ``error: ``.
+
+The steps, in libvirt's order:
+
+1. The configuration is loaded (a syntax error stops everything).
+2. An empty name is the same as no name.
+3. An explicit name equal to ``xen`` (any case) or exactly ``xen://``
+   becomes ``xen:///system``, before alias lookup.
+4. No name: ``LIBVIRT_DEFAULT_URI`` when set and non-empty, else
+   ``uri_default``, else the probe (what the daemon answers).
+5. Unless aliases are disabled, one pass of ``uri_aliases`` lookup (first
+   match wins, validation is lazy, no chaining).
+6. The result must name a driver, and must not be the ``qemu://system``
+   mistake.
+"""
+
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+from ansible_collections.virtkit.libvirt_client.plugins.module_utils.libvirt_conf import (
+    ConfError,
+    find_alias,
+    get_string,
+    get_string_list,
+    read_file,
+)
+from ansible_collections.virtkit.libvirt_client.plugins.module_utils.libvirt_uri import (
+    RULE_MISSING_SLASH,
+    RULE_NO_DRIVER,
+    RULE_EMPTY,
+    URIError,
+    parse_uri,
+)
+
+#: What libvirt's probe answers in practice when nothing else names a URI.
+DEFAULT_PROBE = 'qemu:///system'
+
+_TEXT = type(u'')
+_XEN_SYSTEM = u'xen:///system'
+_DEFAULT_PATH = u'libvirt.conf'
+
+
+def _name_text(value, what):
+    """``value`` as text (None stays None); ConfError for anything else."""
+    if value is None:
+        return None
+    if isinstance(value, bytes):
+        try:
+            value = value.decode('utf-8')
+        except UnicodeDecodeError:
+            raise ConfError(u'%s %r is not valid UTF-8 text' % (what, value))
+    if not isinstance(value, (str, _TEXT)):
+        raise ConfError(u'%s must be a string, not %s (%r)' % (what, type(value).__name__, value))
+    value = _TEXT(value)
+    if u'\x00' in value:
+        raise ConfError(u'%s %r holds a NUL character, which a connection name cannot hold'
+                        % (what, value))
+    return value
+
+
+def _alias_list(aliases):
+    if aliases is None:
+        return None
+    if isinstance(aliases, (str, _TEXT, bytes)) or not isinstance(aliases, (list, tuple)):
+        raise ConfError(u"aliases must be a list of 'alias=uri' strings, not %s (%r)"
+                        % (type(aliases).__name__, aliases))
+    result = []
+    for item in aliases:
+        result.append(_name_text(item, u"the 'uri_aliases' entry"))
+    return result
+
+
+def check_resolved(uri, name):
+    """libvirt's checks of the resolved ``uri`` (``name``: what was asked for, None if nothing).
+
+    Raises ConfError with libvirt's message when the URI names no driver,
+    does not parse, or is the ``qemu://system`` mistake; other problems are
+    the driver's business and are not checked here.
+    """
+    shown = name if name else u'(null)'
+    no_driver = (u"no connection driver available for URI '%s' does not include a driver name"
+                 % shown)
+    try:
+        parse_uri(uri)
+    except URIError as exc:
+        if exc.rule in (RULE_NO_DRIVER, RULE_EMPTY):
+            raise ConfError(no_driver)
+        message = exc.libvirt_message
+        if message and (exc.rule == RULE_MISSING_SLASH
+                        or message.startswith(u'internal error: Unable to parse URI')):
+            raise ConfError(message)
+        # Any later rule (transport, port, ...) is met only when connecting.
+        return
+
+
+def resolve(name, entries=None, path=None, aliases=None, env_default=None, virsh_default=None,
+            no_aliases=False, probe=DEFAULT_PROBE):
+    """The URI libvirt connects to for ``name``.
+
+    ``name``
+        the name asked for (``virsh -c NAME``); None or '' for the default.
+    ``entries``
+        the parsed configuration (``libvirt_conf.parse``/``read_file``), or
+        None; when None and ``path`` is given, the file at ``path`` is read
+        the way libvirt reads it (a missing file is no configuration).
+    ``path``
+        the configuration file, used for messages (and reading, see above).
+    ``aliases``
+        when not None, a list of ``'alias=uri'`` strings that stands in for
+        the file's ``uri_aliases``.
+    ``env_default``
+        the value of ``LIBVIRT_DEFAULT_URI`` (None or '' when unset).
+    ``virsh_default``
+        the value of ``VIRSH_DEFAULT_CONNECT_URI``: used as an explicit name
+        when ``name`` is empty (virsh's behaviour); None or '' to ignore.
+    ``no_aliases``
+        True to skip alias lookup (``VIR_CONNECT_NO_ALIASES``).
+    ``probe``
+        what the probe answers when nothing names a URI.
+
+    Returns the URI text; raises ``ConfError`` (``message`` = virsh's wording).
+    """
+    name = _name_text(name, u'the connection name')
+    env_default = _name_text(env_default, u'LIBVIRT_DEFAULT_URI')
+    virsh_default = _name_text(virsh_default, u'VIRSH_DEFAULT_CONNECT_URI')
+    aliases = _alias_list(aliases)
+    probe = _name_text(probe, u'the probe URI')
+    if path is not None:
+        path = _name_text(path, u'the configuration path')
+
+    if entries is None and path is not None:
+        loaded = read_file(path)
+        entries = loaded[1] if loaded is not None else None
+    conf_path = path if path is not None else _DEFAULT_PATH
+
+    if not name and virsh_default:
+        name = virsh_default
+    if not name:
+        name = None
+
+    if name is not None:
+        uri = name
+        if uri.lower() == u'xen' or uri == u'xen://':
+            uri = _XEN_SYSTEM
+    elif env_default:
+        uri = env_default
+    else:
+        uri = get_string(entries, 'uri_default', conf_path)
+        if uri is None:
+            uri = probe if probe else DEFAULT_PROBE
+
+    if not no_aliases:
+        if aliases is None:
+            aliases = get_string_list(entries, 'uri_aliases', conf_path)
+        try:
+            target = find_alias(aliases, uri)
+        except ConfError as exc:
+            exc.path = conf_path
+            raise
+        if target is not None:
+            uri = target
+
+    check_resolved(uri, name)
+    return uri

@@ -1,0 +1,335 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 virtkit.libvirt_client contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""libvirt_resolve: direct checks, and a differential test against real virsh.
+
+The differential test generates (libvirt.conf, request) cases from a fixed
+seed.  Every URI written anywhere is ``test:///default`` or
+``test:///default?x=N`` (the test driver needs no daemon) or a bare word
+(which names no driver), so virsh never contacts a daemon or a host.  Each
+case is resolved by ``resolve()`` and by ``virsh [-c NAME] uri`` run as
+``nobody``; both must give the same URI or the same error message.
+"""
+
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+import os
+import random
+import shutil
+import subprocess
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from ansible_collections.virtkit.libvirt_client.plugins.module_utils import libvirt_conf as lc
+from ansible_collections.virtkit.libvirt_client.plugins.module_utils.libvirt_resolve import resolve
+
+SEED = 20261125
+CASES = 400
+VIRSH = shutil.which('virsh')
+NO_DRIVER = "no connection driver available for URI '%s' does not include a driver name"
+
+
+def _entries(text, path='/x/libvirt.conf'):
+    return lc.parse(text, path)
+
+
+def _error(**kwargs):
+    name = kwargs.pop('name', None)
+    with pytest.raises(lc.ConfError) as info:
+        resolve(name, **kwargs)
+    return info.value.message
+
+
+# ------------------------------------------------------------------ direct checks
+
+def test_explicit_name_goes_through_aliases_once():
+    entries = _entries('uri_aliases = ["a=b", "b=test:///default", "c=test:///default?x=1=2"]\n')
+    assert resolve('b', entries=entries) == 'test:///default'
+    assert resolve('c', entries=entries) == 'test:///default?x=1=2'
+    assert _error(name='a', entries=entries) == NO_DRIVER % 'a'
+    assert resolve('test:///default', entries=entries) == 'test:///default'
+
+
+def test_xen_becomes_xen_system_before_alias_lookup():
+    entries = _entries('uri_aliases = ["xen=test:///default"]\nuri_default = "xen"\n')
+    for name in ('xen', 'XEN', 'xEn', 'xen://'):
+        assert resolve(name, entries=entries) == 'xen:///system'
+    assert resolve('xen:', entries=_entries('')) == 'xen:'
+    # Through the defaults the alias is reachable.
+    assert resolve(None, entries=entries) == 'test:///default'
+    assert resolve(None, entries=[], env_default='xen', aliases=['xen=test:///default?x=1']) == \
+        'test:///default?x=1'
+
+
+def test_default_order_and_probe():
+    entries = _entries('uri_default = "test:///default?x=1"\n')
+    assert resolve(None, entries=entries) == 'test:///default?x=1'
+    assert resolve('', entries=entries, env_default='') == 'test:///default?x=1'
+    assert resolve('', entries=entries, env_default='test:///default?x=2') == 'test:///default?x=2'
+    assert resolve('', entries=entries, env_default='test:///default?x=2',
+                   virsh_default='test:///default?x=3') == 'test:///default?x=3'
+    assert resolve('test:///default', entries=entries, virsh_default='x') == 'test:///default'
+    assert resolve(None, entries=[]) == 'qemu:///system'
+    assert resolve(None, entries=None, probe='qemu:///session') == 'qemu:///session'
+
+
+def test_probe_result_goes_through_aliases():
+    assert resolve(None, aliases=['p=test:///default'], probe='p') == 'test:///default'
+
+
+def test_no_aliases_and_aliases_option():
+    entries = _entries('uri_aliases = ["a=test:///default", "bad"]\n')
+    assert resolve('a', entries=entries) == 'test:///default'
+    assert _error(name='b', entries=entries) == (
+        "configuration file syntax error: Malformed 'uri_aliases' config entry 'bad', "
+        "expected 'alias=uri://host/path'")
+    assert _error(name='a', entries=entries, no_aliases=True) == NO_DRIVER % 'a'
+    assert resolve('test:///default?x=1', entries=entries, no_aliases=True) == 'test:///default?x=1'
+    # The option stands in for the file's list, even an invalid one.
+    bad_type = _entries('uri_aliases = "x"\n')
+    assert resolve('a', entries=bad_type, aliases=['a=test:///default?x=4']) == 'test:///default?x=4'
+    assert _error(name='a', entries=entries, aliases=['a b=test:///default']) == (
+        "configuration file syntax error: Malformed 'uri_aliases' config entry 'a b=test:///default', "
+        "aliases may only contain 'a-Z, 0-9, _, -'")
+
+
+def test_resolved_uri_checks():
+    assert _error(name='qemu://system') == 'internal error: invalid URI qemu://system (maybe you want qemu:///system)'
+    assert _error(name='s', aliases=['s=vbox://session']) == \
+        'internal error: invalid URI vbox://session (maybe you want vbox:///session)'
+    assert _error(name='s', aliases=['s=']) == NO_DRIVER % 's'
+    assert _error(name='a b') == 'internal error: Unable to parse URI a b'
+    assert _error(name=None, entries=_entries('uri_default = ""\n')) == NO_DRIVER % '(null)'
+    assert _error(name='', entries=_entries('uri_default = 1\n'), path='/p') == \
+        "internal error: /p: expected a string for 'uri_default' parameter"
+
+
+def test_bad_arguments_are_clear():
+    assert 'must be a string' in _error(name=3)
+    assert "list of 'alias=uri' strings" in _error(name='a', aliases='a=b')
+    assert 'NUL' in _error(name='a\x00b')
+
+
+def test_path_is_read_when_no_entries_given():
+    root = tempfile.mkdtemp()
+    try:
+        path = os.path.join(root, 'libvirt.conf')
+        assert resolve('a', path=path, aliases=['a=test:///default']) == 'test:///default'
+        with open(path, 'w') as f:
+            f.write('uri_aliases = ["a=test:///default?x=9"]\nbogus\n')
+        assert _error(name='a', path=path) == \
+            'configuration file syntax error: %s:2: expecting an assignment' % path
+    finally:
+        shutil.rmtree(root)
+
+
+# ------------------------------------------------------------------ differential test
+
+ALIAS_NAMES = ['a', 'b', 'A', 'web', 'x-1', 'x_2', 'Web', '', 'xen', 'test', '9']
+BARE = ['nodriver', 'a', 'web', 'b', 'Web', '']
+MALFORMED = ['noequals', 'bad name=test:///default', 'a.b=test:///default', 'xen:=test:///default',
+             'tilde~=test:///default?x=7', '']
+
+
+def _test_uri(rng):
+    if rng.random() < 0.3:
+        return 'test:///default'
+    return 'test:///default?x=%d' % rng.randint(0, 99)
+
+
+def _target(rng):
+    r = rng.random()
+    if r < 0.7:
+        return _test_uri(rng)
+    if r < 0.8:
+        return rng.choice(ALIAS_NAMES)   # alias-to-alias: never followed
+    return rng.choice(BARE)
+
+
+def _quote(rng, text):
+    r = rng.random()
+    if r < 0.1 and '"' not in text and not text.endswith('"'):
+        return '"""%s"""' % text
+    return ("'%s'" if r < 0.45 else '"%s"') % text
+
+
+def _alias_list(rng, with_malformed):
+    entries = []
+    for dummy in range(rng.randint(0, 8)):
+        name = rng.choice(ALIAS_NAMES)
+        if rng.random() < 0.15:
+            name = name.upper()
+        entries.append('%s=%s' % (name, _target(rng)))
+    if with_malformed:
+        entries.insert(rng.randint(0, len(entries)), rng.choice(MALFORMED))
+    return entries
+
+
+def _render_list(rng, items, nl):
+    parts = [_quote(rng, item) for item in items]
+    if rng.random() < 0.5:
+        body = ', '.join(parts)
+        if parts and rng.random() < 0.3:
+            body += ','
+        return '[ %s ]' % body
+    lines = ['[']
+    for i, part in enumerate(parts):
+        lines.append('  %s%s' % (part, ',' if i < len(parts) - 1 or rng.random() < 0.5 else ''))
+    lines.append(']')
+    return nl.join(lines)
+
+
+def _default_value(rng):
+    r = rng.random()
+    if r < 0.5:
+        return _quote(rng, _test_uri(rng))
+    if r < 0.75:
+        return _quote(rng, rng.choice(ALIAS_NAMES))
+    if r < 0.8:
+        return _quote(rng, rng.choice(['xen', 'XEN', 'nodriver']))
+    if r < 0.9:
+        return '""'
+    return str(rng.randint(0, 9))
+
+
+def make_case(rng):
+    """(config text, name or None, env dict for LIBVIRT_DEFAULT_URI)."""
+    nl = '\r\n' if rng.random() < 0.25 else '\n'
+    r = rng.random()
+    if r < 0.2:
+        name = None
+    elif r < 0.27:
+        name = ''
+    elif r < 0.37:
+        name = _test_uri(rng)
+    elif r < 0.45:
+        name = rng.choice(['xen', 'XEN', 'Xen', 'xen://'])
+    else:
+        name = rng.choice(ALIAS_NAMES + BARE)
+        if name and rng.random() < 0.15:
+            name = name.upper()
+    xen = name is not None and (name.lower() == 'xen' or name == 'xen://')
+    env = {}
+    r = rng.random()
+    if r < 0.3:
+        env['LIBVIRT_DEFAULT_URI'] = _test_uri(rng)
+    elif r < 0.45:
+        env['LIBVIRT_DEFAULT_URI'] = rng.choice(ALIAS_NAMES + ['xen'])
+    elif r < 0.55:
+        env['LIBVIRT_DEFAULT_URI'] = ''
+    needs_default = not name and not env.get('LIBVIRT_DEFAULT_URI')
+
+    statements = []
+    if rng.random() < 0.3:
+        statements.append('# client configuration')
+    if rng.random() < 0.3:
+        statements.append('remote_mode = "legacy"  # kept')
+    if needs_default or rng.random() < 0.5:
+        statements.append('uri_default = %s' % _default_value(rng))
+    r = rng.random()
+    if xen or r < 0.85:
+        items = _alias_list(rng, xen or rng.random() < 0.12)
+        trailing = '   # aliases' if rng.random() < 0.2 else ''
+        statements.append('uri_aliases = %s%s' % (_render_list(rng, items, nl), trailing))
+        if rng.random() < 0.15:
+            # A duplicate key: libvirt reads the first one.
+            statements.append('uri_aliases = %s' % _render_list(rng, _alias_list(rng, False), nl))
+    elif r < 0.9:
+        statements.append('uri_aliases = %s' % _quote(rng, 'a=test:///default'))
+    elif r < 0.93:
+        statements.append('uri_aliases = [ "a=test:///default", 3 ]')
+    if rng.random() < 0.2:
+        statements.append('uri_default = %s' % _default_value(rng))
+    if rng.random() < 0.04:
+        statements.insert(rng.randint(0, len(statements)), rng.choice(
+            ['bogus', 'uri_default = nope', 'uri_aliases = [ "a=b" # c', 'x = 1 y = 2']))
+    if rng.random() < 0.2:
+        rng.shuffle(statements)
+    text = nl.join(statements) + (nl if rng.random() < 0.8 else '')
+    return text, name, env
+
+
+def _run_virsh(xdg, name, env):
+    cmd = ['runuser', '-u', 'nobody', '--', 'env', '-i', 'PATH=/usr/bin:/bin', 'HOME=/nonexistent',
+           'XDG_CONFIG_HOME=' + xdg, 'LIBVIRT_AUTOSTART=0']
+    cmd += ['%s=%s' % item for item in sorted(env.items())]
+    cmd += [VIRSH, '-q']
+    if name is not None:
+        cmd += ['-c', name]
+    cmd.append('uri')
+    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True,
+                          timeout=60, check=False)
+    if proc.returncode == 0:
+        return ('uri', proc.stdout.strip())
+    errors = [line[len('error: '):] for line in proc.stderr.splitlines() if line.startswith('error: ')]
+    return ('error', errors[-1] if errors else proc.stderr.strip())
+
+
+def _run_resolve(path, name, env):
+    try:
+        return ('uri', resolve(name, path=path, env_default=env.get('LIBVIRT_DEFAULT_URI')))
+    except lc.ConfError as exc:
+        return ('error', exc.message)
+
+
+def test_differential_against_virsh():
+    assert VIRSH, 'virsh is missing: install libvirt-clients (Debian) to run this test'
+    rng = random.Random(SEED)
+    root = tempfile.mkdtemp(prefix='vk-resolve.')
+    os.chmod(root, 0o755)
+    try:
+        jobs = []
+        for index in range(CASES):
+            text, name, env = make_case(rng)
+            xdg = os.path.join(root, str(index))
+            directory = os.path.join(xdg, 'libvirt')
+            os.makedirs(directory)
+            for d in (xdg, directory):
+                os.chmod(d, 0o755)
+            path = os.path.join(directory, 'libvirt.conf')
+            with open(path, 'w', newline='') as f:
+                f.write(text)
+            os.chmod(path, 0o644)
+            expected = _run_resolve(path, name, env)
+            # Safety: only the test driver (or a failure) may ever come out,
+            # so virsh never contacts a daemon or a host.
+            assert expected[0] == 'error' or expected[1].startswith('test:///default'), (text, name, env, expected)
+            jobs.append((xdg, path, text, name, env, expected))
+
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            answers = list(pool.map(lambda job: _run_virsh(job[0], job[3], job[4]), jobs))
+
+        features = {
+            'crlf': sum('\r\n' in job[2] for job in jobs),
+            'xen name': sum(job[3] is not None and job[3].lower() in ('xen', 'xen://') for job in jobs),
+            'no name': sum(not job[3] for job in jobs),
+            'env set': sum(bool(job[4].get('LIBVIRT_DEFAULT_URI')) for job in jobs),
+            'env empty': sum(job[4].get('LIBVIRT_DEFAULT_URI') == '' for job in jobs),
+            'uri_default': sum('uri_default' in job[2] for job in jobs),
+            'duplicate key': sum(job[2].count('uri_aliases =') > 1 for job in jobs),
+            'empty alias': sum("'=test" in job[2] or '"=test' in job[2] for job in jobs),
+            'malformed': sum('Malformed' in job[5][1] for job in jobs),
+            'no driver': sum('no connection driver' in job[5][1] for job in jobs),
+            'syntax': sum(job[5][1].startswith('configuration file syntax error: /') for job in jobs),
+        }
+        print('generated features: %r' % features)
+        assert all(count >= 5 for count in features.values()), features
+
+        mismatches = []
+        kinds = {'uri': 0, 'error': 0}
+        for (xdg, path, text, name, env, expected), answer in zip(jobs, answers):
+            kinds[answer[0]] += 1
+            if answer != expected:
+                mismatches.append((text, name, env, expected, answer))
+        print('compared %d cases with virsh (%d URIs, %d errors)' % (len(jobs), kinds['uri'], kinds['error']))
+        assert not mismatches, '%d mismatches, first ones:\n%s' % (
+            len(mismatches), '\n'.join(repr(m) for m in mismatches[:5]))
+        # The generator must reach both outcomes in quantity.
+        assert kinds['uri'] >= 100 and kinds['error'] >= 100, kinds
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
