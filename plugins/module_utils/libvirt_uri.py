@@ -659,9 +659,13 @@ def _check_missing_slash(parts):
 
 
 def _check_embed(parts):
-    """virConnectOpenInternal's rules for driver:///embed?root=/dir URIs."""
+    """virConnectOpenInternal's rules for driver:///embed?root=/dir URIs.
+
+    Returns True for an embedded-driver URI: libvirt then tries only the
+    embeddable drivers, never the remote driver and its checks.
+    """
     if parts.path != u'/embed':
-        return
+        return False
     uri = parts.uri
     if not parts.scheme or any(ch not in u'abcdefghijklmnopqrstuvwxyz' for ch in parts.scheme):
         text = (u"no connection driver available for URI scheme '%s' for embedded driver is not "
@@ -681,6 +685,7 @@ def _check_embed(parts):
         text = u'root path must be absolute'
         _fail(u"%s (URI '%s' has root='%s')" % (text, uri, root), uri, RULE_EMBED,
               u'unsupported configuration: ' + text)
+    return True
 
 
 def _reaches_remote(parts):
@@ -815,13 +820,14 @@ def _analyse(uri, connect):
     parts = _syntax(uri)
     _check_missing_slash(parts)
     mode = None
-    remote = connect and _reaches_remote(parts)
+    remote = False
     if connect:
-        _check_embed(parts)
+        embedded = _check_embed(parts)
+        remote = not embedded and _reaches_remote(parts)
         if remote:
             _check_transport(parts)
             mode = _check_remote_params(parts)
-        else:
+        elif not embedded:
             _check_driver_rules(parts)
     else:
         _check_transport(parts)
