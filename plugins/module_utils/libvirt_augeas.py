@@ -109,8 +109,20 @@ class ConfTree(object):
 
     def elements(self, list_path):
         """Paths of the elements of the list at ``list_path``, in order."""
-        return [p for p in self.children(list_path)
-                if SEQ.match(self.aug.label(p))]
+        return ['%s/%s' % (list_path, label) for label in self.element_labels(list_path)]
+
+    def element_labels(self, list_path):
+        """Labels of the elements of the list at ``list_path``, in order.
+
+        One match for the whole list: the labels are read off the paths
+        Augeas returns, so a list of any length costs a single call.
+        """
+        labels = []
+        for path in self.aug.match(list_path + '/*'):
+            label = path.rsplit('/', 1)[1]
+            if SEQ.match(label):
+                labels.append(label)
+        return labels
 
     def quote(self, path):
         """The quote a scalar node is written with: '"', "'", '\"\"\"' or None (integer)."""
@@ -145,8 +157,8 @@ class ConfTree(object):
         for marker in ('#int', '#quote', '#empty'):
             if self.has(path + '/' + marker):
                 self.aug.remove(path + '/' + marker)
-        for element in self.elements(path):
-            self.aug.remove(element)
+        if self.element_labels(path):
+            self.aug.remove(path + '/*[label() =~ regexp("[0-9]+")]')
         if current != '"':
             self._insert_marker(path, '#quote', current)
         self.aug.set(path, value)
@@ -178,38 +190,45 @@ class ConfTree(object):
         self.aug.set(path + '/#empty', None)
         return path
 
-    def append_element(self, list_path, value):
-        """Append a string element in the style of the list's last element."""
-        elements = self.elements(list_path)
-        if elements:
-            last = elements[-1]
-            ws = self.get(last + '/#ws') if self.has(last + '/#ws') else None
+    def append_element(self, list_path, value, after=None, label=None):
+        """Append a string element to the list at ``list_path``.
+
+        ``after`` is the label of the list's last element, whose leading
+        whitespace and quote the new element copies (None for an empty list:
+        the element then goes on a line of its own, indented by two spaces).
+        ``label`` is the new element's label, unique among its siblings.
+        Returns the new element's path.
+        """
+        if after is not None:
+            last = '%s/%s' % (list_path, after)
+            ws = self.aug.get(last + '/#ws') if self.has(last + '/#ws') else None
             quote = self.quote(last)
             self.aug.insert(last, '0', False)
         else:
             ws, quote = '\n  ', '"'
             if self.has(list_path + '/#empty'):
                 self.aug.remove(list_path + '/#empty')
-            first = self.children(list_path)
-            if first:
-                self.aug.insert(first[0], '0', True)
+            if self.children(list_path):
+                self.aug.insert(list_path + '/*[1]', '0', True)
             else:
                 self.aug.set(list_path + '/0', None)
-        path = [p for p in self.children(list_path) if self.aug.label(p) == '0'][0]
-        if ws is not None:
+        path = list_path + '/0'
+        if ws:
             self.aug.set(path + '/#ws', ws)
         if quote is None or quote == '"""':
             quote = '"'
         self.set_string(path, value, prefer=quote)
-        # Give the new element a label of its own among its siblings.
-        label = max([int(self.aug.label(p)) for p in elements] + [0]) + 1
-        self.aug.rename(path, str(label))
-        return self.elements(list_path)[-1]
+        label = label or str(max([int(x) for x in self.element_labels(list_path) if x != '0'] + [0]) + 1)
+        self.aug.rename(path, label)
+        return '%s/%s' % (list_path, label)
 
-    def remove_element(self, list_path, element_path):
-        self.aug.remove(element_path)
-        if not self.elements(list_path):
-            self._insert_marker(list_path, '#empty', None)
+    def remove_element(self, list_path, label):
+        """Remove element ``label``; the caller marks the list empty when it is."""
+        self.aug.remove('%s/%s' % (list_path, label))
+
+    def mark_empty(self, list_path):
+        """Record that the list at ``list_path`` has no elements left."""
+        self._insert_marker(list_path, '#empty', None)
 
     def render(self):
         """The text the tree stands for now."""

@@ -93,6 +93,8 @@ options:
       - Directories below the user's home are never followed through symbolic links and must belong to the user;
         the file must be a regular file of that user with one link. New directories get mode C(0700) and new
         files C(0644) (or O(mode)), owned by the user.
+      - In this scope O(owner), O(group), O(mode) and the backup are applied through the opened directory, never
+        through a path; O(attributes), O(seuser), O(serole), O(setype) and O(selevel) are refused.
     type: str
   xdg_config_home:
     description:
@@ -123,7 +125,8 @@ notes:
   - Aliases are looked up once; an alias whose target is another alias's name is not followed by libvirt, so
     such a target is refused as a URI without a driver.
   - The module holds an exclusive lock on the file's directory while it reads, edits and replaces the file, so
-    concurrent runs on one host do not lose each other's changes.
+    concurrent runs on one host do not lose each other's changes. Temporary files C(.libvirt.conf.PID.N.tmp) left
+    by a run that was killed are removed by the next run that is not in check mode.
 seealso:
   - name: libvirt connection URIs
     description: How libvirt resolves aliases and the default URI.
@@ -206,7 +209,9 @@ diff:
   type: dict
 '''
 
+import grp
 import os
+import pwd
 import re
 import traceback
 
@@ -317,39 +322,70 @@ def load(path, data):
     return text, entries
 
 
-def edit(tree, params, present, absent):
-    """Apply the wanted changes to the tree."""
+def edit(tree, entries, params, present, absent):
+    """Apply the wanted changes to the tree.
+
+    The values of the list's elements come from the parsed entries (the
+    lens and the parser see the same elements in the same order); Augeas is
+    only asked for the labels, in one call, and then touched only where
+    something changes, so the cost stays linear in the size of the file.
+    """
     lists = tree.statements(ALIASES_KEY)
     list_path = lists[0] if lists else None
+    items = []
+    if list_path is not None:
+        labels = tree.element_labels(list_path)
+        values = [v.value for v in libvirt_conf.get_value(entries, ALIASES_KEY).value]
+        if len(labels) != len(values):
+            raise LensError('the lens sees %d uri_aliases entries where libvirt sees %d' % (len(labels), len(values)))
+        items = [(label, value) for label, value in zip(labels, values)]
+    next_label = [max([int(label) for label, value in items] + [0]) + 1]
 
-    def elements():
-        return tree.elements(list_path) if list_path else []
+    def keep_only(wanted):
+        kept = []
+        for item in items:
+            if wanted(item):
+                kept.append(item)
+            else:
+                tree.remove_element(list_path, item[0])
+        if items and not kept:
+            tree.mark_empty(list_path)
+        return kept
 
     if params['exclusive'] and params['aliases'] is not None:
-        keep = set(name for name, uri in present)
+        names = set(name for name, uri in present)
         seen = set()
-        for element in elements():
-            name = alias_part(tree.get(element))
-            if name not in keep or name in seen:
-                tree.remove_element(list_path, element)
-            else:
+
+        def listed_once(item):
+            name = alias_part(item[1])
+            if name in names and name not in seen:
                 seen.add(name)
+                return True
+            return False
+        items = keep_only(listed_once)
 
     for name in absent:
-        for element in elements():
-            if alias_part(tree.get(element)) == name:
-                tree.remove_element(list_path, element)
+        items = keep_only(lambda item: alias_part(item[1]) != name)
 
+    first = {}
+    for index, (label, value) in enumerate(items):
+        first.setdefault(alias_part(value), index)
     for name, uri in present:
         entry = '%s=%s' % (name, uri)
-        matches = [e for e in elements() if alias_part(tree.get(e)) == name]
-        if matches:
-            if tree.get(matches[0]) != entry:
-                tree.set_string(matches[0], entry)
-        else:
-            if list_path is None:
-                list_path = tree.add_list_statement(ALIASES_KEY)
-            tree.append_element(list_path, entry)
+        index = first.get(name)
+        if index is not None:
+            label, value = items[index]
+            if value != entry:
+                tree.set_string('%s/%s' % (list_path, label), entry)
+                items[index] = (label, entry)
+            continue
+        if list_path is None:
+            list_path = tree.add_list_statement(ALIASES_KEY)
+        label = str(next_label[0])
+        next_label[0] += 1
+        tree.append_element(list_path, entry, after=items[-1][0] if items else None, label=label)
+        first[name] = len(items)
+        items.append((label, entry))
 
     default = params['uri_default']
     if default is not None:
@@ -362,6 +398,28 @@ def edit(tree, params, present, absent):
                 tree.set_string(defaults[0], default)
         else:
             tree.add_string_statement(DEFAULT_KEY, default)
+
+
+def needs_change(entries, params, present, absent):
+    """Whether the parsed file differs from what is asked (no Augeas needed to tell)."""
+    value = libvirt_conf.get_value(entries, ALIASES_KEY)
+    names = [alias_part(v.value) for v in value.value] if value is not None else []
+    if params['exclusive'] and params['aliases'] is not None:
+        wanted = set(name for name, uri in present)
+        if len(set(names)) != len(names) or any(name not in wanted for name in names):
+            return True
+    if any(name in names for name in absent):
+        return True
+    for name, uri in present:
+        if name not in names or value.value[names.index(name)].value != '%s=%s' % (name, uri):
+            return True
+    default = params['uri_default']
+    if default is not None:
+        current = [e.value for e in entries if e.name == DEFAULT_KEY]
+        if default == '':
+            return bool(current)
+        return not current or current[0].type != 'string' or current[0].value != default
+    return False
 
 
 def summarize(entries, path):
@@ -407,6 +465,22 @@ def verify(new_text, path, params, present, absent):
     return aliases, malformed, default
 
 
+def edit_text(text, entries, path, params, present, absent):
+    """The file's text with the wanted changes made through the lens."""
+    try:
+        tree = ConfTree(augeas.Augeas, text)
+    except LensError as exc:
+        raise Refusal('%s is valid for libvirt but cannot be edited through the lens (%s); it is left untouched'
+                      % (path, exc))
+    try:
+        edit(tree, entries, params, present, absent)
+        return tree.render()
+    except LensError as exc:
+        raise Refusal('cannot edit %s: %s; it is left untouched' % (path, exc))
+    finally:
+        tree.close()
+
+
 def check_default(params, aliases):
     """uri_default must be an alias of the resulting file or a usable URI."""
     default = params['uri_default']
@@ -420,35 +494,79 @@ def check_default(params, aliases):
     check_target(default, 'uri_default')
 
 
+USER_SCOPE_REFUSED = ('attributes', 'seuser', 'serole', 'setype', 'selevel')
+
+
+def user_scope(params):
+    return not params['path'] and params['scope'] == 'user'
+
+
+def owner_group_mode(module):
+    """(uid, gid, mode) of the owner, group and mode options; -1, -1 and None when not given.
+
+    ``mode`` is the permission bits or a callable computing them from the
+    file's stat result (symbolic modes such as u+rw).
+    """
+    params = module.params
+    ids = []
+    for key, db in (('owner', pwd.getpwnam), ('group', grp.getgrnam)):
+        value = params[key]
+        if value is None:
+            ids.append(-1)
+        elif value.isdigit():
+            ids.append(int(value))
+        else:
+            try:
+                ids.append(db(value)[2])
+            except KeyError:
+                raise Refusal('%s %r does not exist on this host' % (key, value))
+    mode = params['mode']
+    if mode is None:
+        bits = None
+    elif isinstance(mode, int):
+        bits = mode
+    elif re.match(r'\A0?[0-7]{3,4}\Z', mode):
+        bits = int(mode, 8)
+    else:
+        def bits(st):
+            try:
+                return module._symbolic_mode_to_octal(st, mode)
+            except ValueError as exc:
+                raise Refusal('mode %r is not valid: %s' % (mode, to_native(exc)))
+    return ids[0], ids[1], bits
+
+
 def run(module):
     params = module.params
     present, absent = wanted_aliases(params)
     if params['exclusive'] and params['aliases'] is None:
         raise Refusal('exclusive needs aliases: the list of aliases to keep')
+    in_user_scope = user_scope(params)
+    if in_user_scope:
+        given = [key for key in USER_SCOPE_REFUSED if params.get(key) is not None]
+        if given:
+            raise Refusal('%s cannot be used with scope=user: only owner, group and mode are applied to a file in '
+                          "a user's directory" % ', '.join(given))
+        uid, gid, user_mode = owner_group_mode(module)
 
     target = resolve_target(module)
     if target is None:
         raise Refusal('the directory of the libvirt.conf file does not exist and create is false')
     try:
         target.lock()
+        if not module.check_mode:
+            target.remove_stale_temps()
         path = target.path
         data = target.read()
         if data is None and not params['create']:
             raise Refusal("'%s' does not exist and create is false" % path)
         text, entries = load(path, data)
-        try:
-            tree = ConfTree(augeas.Augeas, text)
-        except LensError as exc:
-            raise Refusal('%s is valid for libvirt but cannot be edited through the lens (%s); it is left untouched'
-                          % (path, exc))
-        try:
-            edit(tree, params, present, absent)
-            new_text = tree.render()
-        except LensError as exc:
-            raise Refusal('cannot edit %s: %s; it is left untouched' % (path, exc))
-        finally:
-            tree.close()
-        aliases, malformed, default = verify(new_text, path, params, present, absent)
+        if needs_change(entries, params, present, absent):
+            new_text = edit_text(text, entries, path, params, present, absent)
+            aliases, malformed, default = verify(new_text, path, params, present, absent)
+        else:
+            new_text = text
+            aliases, malformed, default = summarize(entries, path)
         check_default(params, aliases)
 
         changed = data is None or new_text != text
@@ -467,7 +585,10 @@ def run(module):
 
         if changed and not module.check_mode:
             if params['backup'] and data is not None:
-                result['backup_file'] = module.backup_local(path)
+                if in_user_scope:
+                    result['backup_file'] = target.backup(data)
+                else:
+                    result['backup_file'] = module.backup_local(path)
             mode = None
             if isinstance(params['mode'], int):
                 mode = params['mode']
@@ -480,10 +601,13 @@ def run(module):
                 def selinux(tmp_path):
                     module.set_context_if_different(tmp_path, context, False)
             target.write(to_bytes(new_text), mode=mode, selinux=selinux)
+        if in_user_scope:
+            if target.set_attributes(uid, gid, user_mode, check=module.check_mode):
+                result['changed'] = True
     finally:
         target.close()
 
-    if os.path.exists(path) and not module.check_mode:
+    if not in_user_scope and os.path.exists(path) and not module.check_mode:
         file_args = module.load_file_common_arguments(params, path=path)
         result['changed'] = module.set_fs_attributes_if_different(file_args, result['changed'],
                                                                   result.get('diff'))

@@ -122,12 +122,12 @@ def edit(text, action):
 
 
 def test_append_copies_indent_and_quote_of_last_element():
-    out = edit("l = [\n\t'a',\n\t'b'\n]\n", lambda t: t.append_element('/tree/l', 'c'))
+    out = edit("l = [\n\t'a',\n\t'b'\n]\n", lambda t: t.append_element('/tree/l', 'c', after='2'))
     assert out == "l = [\n\t'a',\n\t'b',\n\t'c'\n]\n"
 
 
 def test_append_switches_quote_when_needed():
-    out = edit("l = [ 'a' ]\n", lambda t: t.append_element('/tree/l', "it's"))
+    out = edit("l = [ 'a' ]\n", lambda t: t.append_element('/tree/l', "it's", after='1'))
     assert out == "l = [ 'a', \"it's\" ]\n"
 
 
@@ -137,8 +137,24 @@ def test_set_string_keeps_triple_quotes_when_possible():
 
 
 def test_remove_last_element_leaves_empty_list_with_comment():
-    out = edit('l = [ "a" ] # c\n', lambda t: t.remove_element('/tree/l', t.elements('/tree/l')[0]))
+    def empty(tree):
+        tree.remove_element('/tree/l', '1')
+        tree.mark_empty('/tree/l')
+    out = edit('l = [ "a" ] # c\n', empty)
     assert out == 'l = [] # c\n'
+
+
+def test_append_to_empty_list_and_label_lookup():
+    def add(tree):
+        assert tree.element_labels('/tree/l') == []
+        tree.append_element('/tree/l', 'a')
+        tree.append_element('/tree/l', 'b', after='1')
+        assert tree.element_labels('/tree/l') == ['1', '2']
+    assert edit('l = []\n', add) == 'l = [\n  "a",\n  "b",\n]\n'
+
+
+def test_string_replaces_list():
+    assert edit('l = [ "a", 1 ] # c\n', lambda t: t.set_string('/tree/l', 'x')) == 'l = "x" # c\n'
 
 
 def test_new_statement_in_empty_text():
