@@ -32,10 +32,10 @@ This module re-implements those rules in pure Python:
     any daemon or host: ``parse_uri``'s rules, the remote driver's checks
     of integer parameters (``no_verify``, ``no_tty``, ``no_sanity``),
     ``mode=``, ``proxy=``, ``mode=direct`` with an SSH transport,
-    ``test://`` without a path, ``esx://`` without a server and embedded
-    (``/embed``) URIs without an absolute ``root=``; plus what cannot be
-    written into libvirt.conf at all (both kinds of quote, a line break,
-    NUL).
+    ``test://`` without a path, ``esx://`` without a server or with
+    parameters the esx driver refuses, and embedded (``/embed``) URIs
+    without an absolute ``root=``; plus what cannot be written into
+    libvirt.conf at all (both kinds of quote, a line break, NUL).
 
 Errors are ``URIError`` (a ``ValueError``).  ``str(error)`` names the value
 and the rule; where libvirt reports the same problem it starts with
@@ -109,6 +109,7 @@ RULE_DIRECT_MODE = 'direct-mode'
 RULE_TEST_PATH = 'test-path'
 RULE_SERVER_REQUIRED = 'server-required'
 RULE_EMBED = 'embed'
+RULE_ESX = 'esx'
 RULE_PART = 'part'
 
 _INT_MAX = 2147483647
@@ -710,11 +711,55 @@ def _check_driver_rules(parts):
         text = u'testOpen: supply a path or use test:///default'
         _fail(u"%s (URI '%s' has no path)" % (text, uri), uri, RULE_TEST_PATH,
               u'invalid argument: ' + text)
-    if parts.scheme in (u'esx', u'vpx', u'gsx') and parts.host is None:
-        text = u'URI is missing the server part'
-        _fail(u"%s (URI '%s': the %s driver connects to a server, e.g. %s://host/)"
-              % (text, uri, parts.scheme, parts.scheme), uri, RULE_SERVER_REQUIRED,
-              u'invalid argument: ' + text)
+    if parts.scheme in (u'esx', u'vpx', u'gsx'):
+        if parts.host is None:
+            text = u'URI is missing the server part'
+            _fail(u"%s (URI '%s': the %s driver connects to a server, e.g. %s://host/)"
+                  % (text, uri, parts.scheme, parts.scheme), uri, RULE_SERVER_REQUIRED,
+                  u'invalid argument: ' + text)
+        _check_esx_params(parts)
+        if parts.scheme == u'vpx' and parts.path in (None, u'', u'/'):
+            text = u'Path has to specify the datacenter and compute resource'
+            _fail(u"%s (URI '%s': a vCenter URI reads vpx://host/DATACENTER/COMPUTE-RESOURCE)"
+                  % (text, uri), uri, RULE_ESX, u'invalid argument: ' + text)
+
+
+_ESX_PROXY_TYPES = (u'http://', u'socks://', u'socks5://', u'socks4://', u'socks4a://')
+
+
+def _esx_fail(parts, text):
+    # libvirt 9.0's esx driver detects these too, but then crashes instead of reporting them.
+    _fail(u"%s (URI '%s')" % (text, parts.uri), parts.uri, RULE_ESX)
+
+
+def _check_esx_params(parts):
+    """esxUtil_ParseUri: the parameters the esx, vpx and gsx drivers read."""
+    for name, value in parts.pairs:
+        key = name.lower()
+        if key == u'transport' and value not in (u'http', u'https'):
+            _esx_fail(parts, u"Query parameter 'transport' has unexpected value '%s' (should be "
+                             u"http|https)" % value)
+        elif key in (u'no_verify', u'auto_answer') and (
+                not _strtol_int(value) or int(value.strip()) not in (0, 1)):
+            _esx_fail(parts, u"Query parameter '%s' has unexpected value '%s' (should be 0 or 1)"
+                      % (key, value))
+        elif key == u'proxy':
+            rest = value
+            for prefix in _ESX_PROXY_TYPES:
+                if value.startswith(prefix):
+                    rest = value[len(prefix):]
+                    break
+            else:
+                if u'://' in value:
+                    _esx_fail(parts, u"Query parameter 'proxy' contains unexpected type '%s' "
+                                     u"(should be (http|socks(|4|4a|5))" % value.split(u'://')[0])
+            if u':' in rest:
+                host, _sep, port = rest.partition(u':')
+                if not host:
+                    _esx_fail(parts, u"Query parameter 'proxy' doesn't contain a hostname")
+                if not _strtol_int(port) or not 1 <= int(port.strip()) <= 65535:
+                    _esx_fail(parts, u"Query parameter 'proxy' has unexpected port value '%s' "
+                                     u"(should be [1..65535])" % port)
 
 
 def _check_transport(parts):
@@ -902,7 +947,9 @@ def check_connect_uri(uri):
       ``test:``, ``openvz:`` and ``vmware*:`` without a host and ``esx``,
       ``vpx``, ``gsx``);
     * ``test:`` URIs without a path (``test:///``), ``esx``/``vpx``/``gsx``
-      URIs without a server;
+      URIs without a server, with a ``transport=``, ``no_verify=``,
+      ``auto_answer=`` or ``proxy=`` parameter the esx driver refuses (libvirt
+      9.0 crashes on these), ``vpx`` URIs without a datacenter path;
     * ``.../embed`` URIs without an absolute ``root=`` or with a scheme
       other than a lower-case driver name;
     * an empty user name (``//@host``) with an SSH transport, which
