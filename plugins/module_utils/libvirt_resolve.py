@@ -157,7 +157,10 @@ def resolve(name, entries=None, path=None, aliases=None, env_default=None, virsh
     else:
         uri = get_string(entries, 'uri_default', conf_path)
         if uri is None:
+            # Nothing names a URI: libvirt lets the drivers probe and never
+            # consults uri_aliases, so a malformed entry does not matter here.
             uri = probe if probe else DEFAULT_PROBE
+            no_aliases = True
 
     if not no_aliases:
         if aliases is None:

@@ -20,8 +20,8 @@ description:
   - The result is what libvirt does. libvirt uses the B(first) C(uri_aliases) entry of a name and the first
     C(uri_default), so the module changes those, and removes every occurrence when asked to remove one.
   - A file libvirt cannot parse, or whose C(uri_aliases) is not a list of strings, is left untouched and the
-    module fails with the path, line and reason. Malformed alias entries, which make every libvirt connection
-    on the host fail, are reported as a warning on every run and can be removed with O(state=absent).
+    module fails with the path, line and reason. Malformed alias entries, which make every libvirt connection that
+    names a URI fail (unless the name matches an alias listed before the entry), are reported as a warning on every run and can be removed with O(state=absent).
   - The new text is checked against libvirt's grammar before it is written; the write is atomic and keeps the
     file's owner, group, mode and SELinux context. A run that changes nothing does not touch the file.
 author:
@@ -153,7 +153,7 @@ EXAMPLES = r'''
     user: alice
     uri_default: qemu:///session
 
-- name: Remove a malformed entry that breaks every connection
+- name: Remove a malformed entry that breaks connections
   virtkit.libvirt_client.libvirt_uri_alias:
     name: "bad entry without equals sign"
     state: absent
@@ -184,7 +184,10 @@ aliases:
       type: str
       sample: qemu+ssh://root@hail.cloud.example.com/system
 malformed:
-  description: The C(uri_aliases) entries after the run that libvirt rejects, each of which breaks every connection.
+  description:
+    - The C(uri_aliases) entries after the run that libvirt rejects.
+    - Each makes every connection that names a URI (with C(-c), E(LIBVIRT_DEFAULT_URI) or C(uri_default)) fail,
+      unless the name matches an alias listed before it.
   returned: always
   type: list
   elements: str
@@ -580,7 +583,8 @@ def run(module):
                 module.warn(message)
                 continue
             module.warn("%s holds the malformed uri_aliases entry %r (%s): every libvirt connection that reads "
-                        "this file fails until it is removed, e.g. with name: %r and state: absent"
+                        "this file and names a URI fails (unless the name matches an alias listed before the entry) "
+                        "until it is removed, e.g. with name: %r and state: absent"
                         % (path, entry, message, alias_part(entry)))
 
         if changed and not module.check_mode:

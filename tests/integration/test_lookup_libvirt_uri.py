@@ -72,7 +72,8 @@ def test_defaults_options_and_no_terms(conf):
         debug("query('%s', 'b', config=conf, aliases={'z': 'test:///default?x=26'})" % LOOKUP, 'aliases replace'),
         debug("query('%s', '', config=conf, virsh=true)" % LOOKUP, 'virsh'),
         debug("query('%s', '', config=conf)" % LOOKUP, 'environment'),
-        debug("query('%s', '', config=conf ~ '.missing', probe='p', aliases={'p': 'test:///default?x=9'})"
+        debug("query('%s', '', config=conf ~ '.missing', probe='test:///default?x=9', "
+              "aliases={'test:///default?x=9': 'test:///default?x=8'})"
               % LOOKUP, 'missing file'),
         debug("query('%s', 'xen', 'XEN', 'xen://', config=conf)" % LOOKUP, 'xen'),
     ]

@@ -78,8 +78,12 @@ def test_default_order_and_probe():
     assert resolve(None, entries=None, probe='qemu:///session') == 'qemu:///session'
 
 
-def test_probe_result_goes_through_aliases():
-    assert resolve(None, aliases=['p=test:///default'], probe='p') == 'test:///default'
+def test_probe_result_skips_aliases():
+    # Checked with virsh 9.0: with nothing naming a URI, a malformed entry or a
+    # uri_aliases that is not a list does not stop the probe.
+    assert resolve(None, aliases=['p=test:///default'], probe='test:///default?p') == 'test:///default?p'
+    assert resolve(None, entries=_entries('uri_aliases = [ "bad" ]\n'), probe='test:///default') == 'test:///default'
+    assert resolve(None, entries=_entries('uri_aliases = "x"\n'), probe='test:///default') == 'test:///default'
 
 
 def test_no_aliases_and_aliases_option():
