@@ -445,7 +445,7 @@ def _malformed_reason(path, first, working):
     if working:
         sentence += '; only the aliases listed before that entry still work: %s' % ', '.join(working)
     sentence += ('. A connection without a URI fails the same way when LIBVIRT_DEFAULT_URI or uri_default names '
-                 'one, and gets the probe answer otherwise.')
+                 'something other than one of those aliases, and gets the probe answer when neither is set.')
     return sentence
 
 
