@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Copyright (c) 2026 virtkit.libvirt_client contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# Run the molecule scenarios of extensions/molecule/ against a fleet of SSH
+# hosts built on this machine (tests/fleet/fleet.sh; needs root, sshd,
+# unshare and virsh).
+#
+#   tests/molecule/run.sh              every scenario (molecule test, one by one)
+#   tests/molecule/run.sh NAME...      these scenarios only
+#
+# Uses .venv (make venv) unless VENV points elsewhere.  Each scenario is
+# bounded by MOLECULE_SCENARIO_TIMEOUT seconds (default 300); a scenario that
+# fails or times out is destroyed, so that no sshd is left running.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+VENV=${VENV:-$ROOT/.venv}
+TIMEOUT=${MOLECULE_SCENARIO_TIMEOUT:-300}
+
+die() { echo "tests/molecule/run.sh: $*" >&2; exit 1; }
+
+[[ -x $VENV/bin/molecule ]] || die "molecule not found in $VENV; run 'make venv' (or set VENV)"
+[[ $(id -u) -eq 0 ]] || die "must run as root: the fleet starts sshd in private mount namespaces"
+for tool in sshd unshare virsh ssh-keygen; do
+    command -v "$tool" >/dev/null || [[ -x /usr/sbin/$tool ]] || die "$tool is required"
+done
+
+export PATH=$VENV/bin:$PATH
+# The collection under test is this checkout.
+link=$ROOT/.cache/collections/ansible_collections/virtkit/libvirt_client
+mkdir -p "$(dirname "$link")"
+[[ -L $link && $(readlink "$link") == "$ROOT" ]] || ln -sfn "$ROOT" "$link"
+export ANSIBLE_COLLECTIONS_PATH=${ANSIBLE_COLLECTIONS_PATH:-$ROOT/.cache/collections}
+export ANSIBLE_NOCOLOR=1 ANSIBLE_FORCE_COLOR=0 PY_COLORS=0 NO_COLOR=1
+export MOLECULE_NO_LOG=false
+unset LIBVIRT_DEFAULT_URI VIRSH_DEFAULT_CONNECT_URI
+
+cd "$ROOT"
+scenarios=("$@")
+if [[ ${#scenarios[@]} -eq 0 ]]; then
+    for f in extensions/molecule/*/molecule.yml; do
+        d=${f%/molecule.yml}
+        scenarios+=("${d##*/}")
+    done
+fi
+[[ ${#scenarios[@]} -gt 0 ]] || die "no scenario found under extensions/molecule"
+
+molecule --version
+passed=0
+failed=0
+failures=()
+start=$SECONDS
+for s in "${scenarios[@]}"; do
+    [[ -f extensions/molecule/$s/molecule.yml ]] || die "no scenario '$s' (extensions/molecule/$s/molecule.yml)"
+    echo "=== molecule test -s $s"
+    t0=$SECONDS
+    if timeout --kill-after=20 "$TIMEOUT" molecule test -s "$s"; then
+        passed=$((passed + 1))
+        echo "=== $s: passed in $((SECONDS - t0)) s"
+    else
+        rc=$?
+        failed=$((failed + 1))
+        failures+=("$s")
+        echo "=== $s: FAILED (exit $rc) after $((SECONDS - t0)) s; destroying its fleet"
+        timeout --kill-after=10 120 molecule destroy -s "$s" || true
+    fi
+done
+echo "=== molecule scenarios done in $((SECONDS - start)) s"
+[[ $failed -eq 0 ]] || echo "failed scenarios: ${failures[*]}"
+echo "molecule: $passed passed, $failed failed"
+[[ $failed -eq 0 ]]
