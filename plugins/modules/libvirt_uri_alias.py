@@ -341,7 +341,7 @@ def edit(tree, entries, params, present, absent):
         values = [v.value for v in libvirt_conf.get_value(entries, ALIASES_KEY).value]
         if len(labels) != len(values):
             raise LensError('the lens sees %d uri_aliases entries where libvirt sees %d' % (len(labels), len(values)))
-        items = [(label, value) for label, value in zip(labels, values)]
+        items = list(zip(labels, values))
     next_label = [max([int(label) for label, value in items] + [0]) + 1]
 
     def keep_only(wanted):
