@@ -32,7 +32,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 # Steps of `make test`, in order: "target|title".
 TEST_STEPS := \
 	"lens|lens tests: augparse (tests/lens/run.sh)" \
-	"pytest|pytest tests/unit tests/integration" \
+	"pytest|pytest tests/unit tests/integration tests/reliability" \
 	"sanity|ansible-test sanity + units (tests/sanity/run.sh)" \
 	"lint|ansible-lint + antsibull-docs lint (tests/lint/run.sh)" \
 	"build|artifact build, offline install, demo (tests/build/run.sh)" \
@@ -60,6 +60,7 @@ help:
 	@echo "  molecule     tests/molecule/run.sh"
 	@echo "  bench        benchmarks/run.sh"
 	@echo "  changelog    antsibull-changelog release (or generate, once released) -> CHANGELOG.md"
+	@echo "               (RERELEASE=1 records the current version again from scratch)"
 	@echo "  test-matrix  ansible-test sanity + units on each ansible-core line: $(MATRIX_VERSIONS)"
 	@echo "  clean        remove .venv, .cache and generated files"
 
@@ -100,21 +101,29 @@ collection:
 # --- the whole suite --------------------------------------------------------------------
 
 test: deps venv collection
-	@t0=$$SECONDS; passed=0; skipped=0; n=0; \
+	@if [ "$$(id -u)" != 0 ]; then \
+		echo "make test: the suite creates users, runs virsh as other users and starts sshd in mount namespaces;"; \
+		echo "make test: running it as root through sudo"; \
+		exec sudo -n env "PATH=$$PATH" $(MAKE) test; \
+	fi; \
+	t0=$$SECONDS; passed=0; skipped=0; n=0; report=(); \
 	for step in $(TEST_STEPS); do \
-		target=$${step%%|*}; title=$${step#*|}; n=$$((n + 1)); \
+		target=$${step%%|*}; title=$${step#*|}; n=$$((n + 1)); s=$$SECONDS; \
 		if [ "$$target" = molecule ] && [ ! -f tests/molecule/run.sh ]; then \
 			echo; echo "== SKIPPED: $$n. $$title: tests/molecule/run.sh does not exist"; \
-			skipped=$$((skipped + 1)); continue; \
+			skipped=$$((skipped + 1)); report+=("$$n. $$target: skipped (no tests/molecule/run.sh)"); continue; \
 		fi; \
 		if .ci/step "$$n. $$title" $(MAKE) "$$target"; then \
-			passed=$$((passed + 1)); \
+			passed=$$((passed + 1)); report+=("$$n. $$target: passed ($$((SECONDS - s))s)"); \
 		else \
+			report+=("$$n. $$target: FAILED ($$((SECONDS - s))s)"); \
 			echo; echo "make test: FAILED at step $$n ($$target) after $$((SECONDS - t0))s"; \
+			printf '  %s\n' "$${report[@]}"; \
 			echo "steps: $$passed passed, 1 failed"; exit 1; \
 		fi; \
 	done; \
 	echo; echo "make test: all steps passed in $$((SECONDS - t0))s"; \
+	printf '  %s\n' "$${report[@]}"; \
 	if [ "$$skipped" -gt 0 ]; then echo "steps: $$passed passed, 0 failed, $$skipped skipped"; \
 	else echo "steps: $$passed passed, 0 failed"; fi
 
@@ -130,7 +139,8 @@ lens:
 	bash tests/lens/run.sh
 
 pytest:
-	python -m pytest -p no:cacheprovider -q -n $(PYTEST_WORKERS) tests/unit tests/integration $(PYTEST_ARGS)
+	python -m pytest -p no:cacheprovider -q -n $(PYTEST_WORKERS) tests/unit tests/integration tests/reliability \
+		$(PYTEST_ARGS)
 
 units:
 	python -m pytest -p no:cacheprovider -q -n $(PYTEST_WORKERS) tests/unit $(PYTEST_ARGS)
@@ -157,8 +167,14 @@ bench: venv collection
 
 # --- release ----------------------------------------------------------------------------
 
+# RERELEASE=1 drops changelogs/changelog.yaml first and records the current version afresh
+# (with the plugins, modules and roles it adds), e.g. before the first release is tagged.
 changelog: venv collection
 	@version=$$(sed -n 's/^version:[[:space:]]*//p' galaxy.yml | tr -d "\"'"); \
+	if [ "$(RERELEASE)" = 1 ]; then \
+		echo "changelog: RERELEASE=1: removing changelogs/changelog.yaml"; \
+		rm -f changelogs/changelog.yaml changelogs/.plugin-cache.yaml; \
+	fi; \
 	if [ -f changelogs/changelog.yaml ] && python -c 'import sys, yaml; \
 		sys.exit(sys.argv[1] not in (yaml.safe_load(open(sys.argv[2])).get("releases") or {}))' \
 		"$$version" changelogs/changelog.yaml; then \

@@ -11,7 +11,11 @@ opened one at a time relative to their parent, never following a symbolic
 link, and must belong to that user; the file itself must be a regular file
 with a single link.  Files are replaced atomically: a temporary file in the
 same directory, flushed to disk, then renamed over the old one, all while
-an exclusive lock on the directory keeps concurrent editors out.
+an exclusive lock on the directory keeps concurrent editors out.  Temporary
+files a killed run left behind are removed by the next run, under the lock.
+In a user's tree, backups, owner, group and mode are handled through
+descriptors of that directory too, never through a path the user could
+redirect.
 """
 
 from __future__ import (absolute_import, division, print_function)
@@ -21,7 +25,9 @@ import errno
 import fcntl
 import os
 import pwd
+import re
 import stat
+import time
 
 SYSTEM_PATH = '/etc/libvirt/libvirt.conf'
 MAX_CONFIG_FILE_SIZE = 10 * 1024 * 1024
@@ -91,10 +97,133 @@ class Target(object):
     def lock(self):
         fcntl.flock(self.dir_fd, fcntl.LOCK_EX)
 
+    def _temp_name(self, attempt):
+        return '.%s.%d.%d.tmp' % (self.name, os.getpid(), attempt)
+
+    def _fd_path(self, name):
+        """A path naming ``name`` in the open directory itself, whatever its path now leads to."""
+        proc = '/proc/self/fd/%d' % self.dir_fd
+        if os.path.isdir(proc):
+            return os.path.join(proc, name)
+        return os.path.join(os.path.dirname(self.path), name)
+
+    def remove_stale_temps(self):
+        """Remove temporary files of this file that a killed run left behind.
+
+        Call it with the lock held: a writer holds the lock as long as its
+        temporary file exists, so every such file found then is stale.  Only
+        regular files named like this module's temporary files
+        (``.NAME.PID.N.tmp``) are removed; unlink never follows a link.
+        Returns the names removed.
+        """
+        pattern = re.compile(r'\A\.' + re.escape(self.name) + r'\.[0-9]+\.[0-9]+\.tmp\Z')
+        removed = []
+        try:
+            names = os.listdir(self.dir_fd)
+        except OSError:
+            return removed
+        for name in names:
+            if not pattern.match(name):
+                continue
+            try:
+                if stat.S_ISREG(os.lstat(name, dir_fd=self.dir_fd).st_mode):
+                    os.unlink(name, dir_fd=self.dir_fd)
+                    removed.append(name)
+            except OSError:
+                pass
+        return removed
+
+    def backup(self, data):
+        """Save ``data``, the file's bytes as read, as NAME.PID.DATE~ next to it.
+
+        The copy is created in the open directory (never through a link) with
+        the file's owner, group and mode.  Returns the backup's path.
+        """
+        stamp = time.strftime('%Y-%m-%d@%H:%M:%S', time.localtime(time.time()))
+        for attempt in range(100):
+            name = '%s.%d.%s%s~' % (self.name, os.getpid(), stamp, '' if attempt == 0 else '.%d' % attempt)
+            try:
+                fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600,
+                             dir_fd=self.dir_fd)
+            except OSError as exc:
+                if exc.errno == errno.EEXIST:
+                    continue
+                raise FileError("cannot create a backup of '%s': %s" % (self.path, os.strerror(exc.errno)))
+            break
+        else:
+            raise FileError("cannot create a backup of '%s': every candidate name exists" % self.path)
+        try:
+            try:
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(fd, view):]
+                if self.stat is not None:
+                    if os.geteuid() == 0:
+                        os.fchown(fd, self.stat.st_uid, self.stat.st_gid)
+                    os.fchmod(fd, stat.S_IMODE(self.stat.st_mode))
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        except OSError as exc:
+            try:
+                os.unlink(name, dir_fd=self.dir_fd)
+            except OSError:
+                pass
+            raise FileError("cannot write a backup of '%s': %s" % (self.path, os.strerror(exc.errno)))
+        return os.path.join(os.path.dirname(self.path), name)
+
+    def set_attributes(self, uid=-1, gid=-1, mode=None, check=False):
+        """Give the file owner ``uid``, group ``gid`` (-1: keep) and permissions ``mode``.
+
+        The file is opened in the open directory without following a link
+        and must be a regular file (with one link and belonging to the user
+        or to ``uid``, in a user's tree); the change is made on that
+        descriptor.  ``mode`` is the permission bits, None (keep), or a
+        callable given the file's stat result that returns them.  With
+        ``check``, nothing is changed.  Returns whether anything differs.
+        """
+        flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, 'O_NOCTTY', 0)
+        try:
+            fd = os.open(self.name, flags, dir_fd=self.dir_fd)
+        except OSError as exc:
+            if exc.errno == errno.ENOENT and check:
+                return False
+            raise FileError("cannot open '%s' to set its owner, group or mode: %s"
+                            % (self.path, 'it is a symbolic link' if exc.errno == errno.ELOOP
+                               else os.strerror(exc.errno)))
+        try:
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode):
+                raise FileError("'%s' is not a regular file; refusing to set its owner, group or mode" % self.path)
+            if self.owner is not None and (st.st_nlink > 1 or st.st_uid not in (self.owner.pw_uid, uid)):
+                raise FileError("'%s' changed under the module (it has %d links and belongs to uid %d); "
+                                "refusing to set its owner, group or mode" % (self.path, st.st_nlink, st.st_uid))
+            perms = mode(st) if callable(mode) else mode
+            changed = False
+            if (uid != -1 and uid != st.st_uid) or (gid != -1 and gid != st.st_gid):
+                changed = True
+                if not check:
+                    os.fchown(fd, uid, gid)
+            if perms is not None and perms != stat.S_IMODE(st.st_mode):
+                changed = True
+                if not check:
+                    os.fchmod(fd, perms)
+            return changed
+        except OSError as exc:
+            raise FileError("cannot set the owner, group or mode of '%s': %s" % (self.path, os.strerror(exc.errno)))
+        finally:
+            os.close(fd)
+
     def read(self):
         """The file's bytes, or None when it does not exist."""
         flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, 'O_NOCTTY', 0)
         try:
+            # Special files are refused before being opened: opening a device
+            # can have effects of its own, and a socket cannot be opened.
+            mode = os.lstat(self.name, dir_fd=self.dir_fd).st_mode
+            if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode) or stat.S_ISLNK(mode)):
+                raise FileError("'%s' is not a regular file (a FIFO, socket or device node); refusing to use it"
+                                % self.path)
             fd = os.open(self.name, flags, dir_fd=self.dir_fd)
         except OSError as exc:
             if exc.errno == errno.ENOENT:
@@ -143,19 +272,20 @@ class Target(object):
         """
         tmp = None
         for attempt in range(100):
-            candidate = '.%s.%d.%d.tmp' % (self.name, os.getpid(), attempt)
+            candidate = self._temp_name(attempt)
             try:
                 fd = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600,
                              dir_fd=self.dir_fd)
             except OSError as exc:
                 if exc.errno == errno.EEXIST:
                     continue
-                raise FileError("cannot create a temporary file in '%s': %s"
-                                % (os.path.dirname(self.path), os.strerror(exc.errno)))
+                raise FileError("cannot replace '%s': cannot create a temporary file in '%s': %s"
+                                % (self.path, os.path.dirname(self.path), os.strerror(exc.errno)))
             tmp = candidate
             break
         if tmp is None:
-            raise FileError("cannot create a temporary file in '%s'" % os.path.dirname(self.path))
+            raise FileError("cannot replace '%s': cannot create a temporary file in '%s'"
+                            % (self.path, os.path.dirname(self.path)))
         try:
             try:
                 view = memoryview(data)
@@ -177,7 +307,7 @@ class Target(object):
             finally:
                 os.close(fd)
             if selinux is not None:
-                selinux(os.path.join(os.path.dirname(self.path), tmp))
+                selinux(self._fd_path(tmp))
             os.rename(tmp, self.name, src_dir_fd=self.dir_fd, dst_dir_fd=self.dir_fd)
             tmp = None
             os.fsync(self.dir_fd)
@@ -225,6 +355,9 @@ def open_user_target(pw, rel_path, create):
                     try:
                         os.mkdir(part, 0o700, dir_fd=fd)
                         child = _open_dir(part, fd)
+                        if os.fstat(child).st_uid not in (os.geteuid(), pw.pw_uid):
+                            os.close(child)
+                            raise OSError(errno.EEXIST, 'it was replaced while being created')
                         if os.geteuid() == 0:
                             os.fchown(child, pw.pw_uid, pw.pw_gid)
                         os.fchmod(child, 0o700)

@@ -480,6 +480,10 @@ def edit_text(text, entries, path, params, present, absent):
         return tree.render()
     except LensError as exc:
         raise Refusal('cannot edit %s: %s; it is left untouched' % (path, exc))
+    except UnicodeError:
+        # Augeas's own error text could not be decoded (it cut a character).
+        raise Refusal('cannot edit %s: the lens cannot write it back (control characters in a comment or a string '
+                      'are not supported); it is left untouched' % path)
     finally:
         tree.close()
 
