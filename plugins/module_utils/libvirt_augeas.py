@@ -41,7 +41,11 @@ def _augeas_error(aug, path):
     base = '/augeas/text' + path + '/error'
     details = []
     for key in ('message', 'line', 'char'):
-        value = aug.get(base + '/' + key) if aug.match(base + '/' + key) else None
+        try:
+            value = aug.get(base + '/' + key) if aug.match(base + '/' + key) else None
+        except UnicodeError:
+            # Augeas may cut its message in the middle of a character.
+            value = None
         if value:
             details.append('%s %s' % (key, value))
     return ', '.join(details) or 'unknown Augeas error'
