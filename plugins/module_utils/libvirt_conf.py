@@ -114,7 +114,29 @@ class ConfSyntaxError(ConfError):
         self.what = what
 
 
-class Value:
+class _Compared:
+    """Equality on ``_key()``, and the matching ``__ne__`` and no hash (Python 2 needs both spelled out)."""
+
+    __slots__ = ()
+
+    def _key(self):
+        raise NotImplementedError
+
+    def __eq__(self, other):
+        if not isinstance(other, type(self)):
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __ne__(self, other):
+        result = self.__eq__(other)
+        if result is NotImplemented:
+            return result
+        return not result
+
+    __hash__ = None
+
+
+class Value(_Compared):
     """One parsed value.
 
     ``type`` is 'string', 'int' or 'list'; ``value`` is the text, the
@@ -144,18 +166,8 @@ class Value:
             return [item.plain() for item in self.value]
         return self.value
 
-    def __eq__(self, other):
-        if not isinstance(other, Value):
-            return NotImplemented
-        return (self.type, self.value, self.quote) == (other.type, other.value, other.quote)
-
-    def __ne__(self, other):
-        result = self.__eq__(other)
-        if result is NotImplemented:
-            return result
-        return not result
-
-    __hash__ = None
+    def _key(self):
+        return (self.type, self.value, self.quote)
 
     def __repr__(self):
         if self.type == _TYPE_STRING:
@@ -163,7 +175,7 @@ class Value:
         return 'Value({} {!r}, line {!r})'.format(self.type, self.value, self.line)
 
 
-class Entry:
+class Entry(_Compared):
     """One statement of the file, or a comment on a line of its own.
 
     ``name`` is None for a whole-line comment; ``value`` is a ``Value``
@@ -184,18 +196,8 @@ class Entry:
         self.start = start
         self.end = end
 
-    def __eq__(self, other):
-        if not isinstance(other, Entry):
-            return NotImplemented
-        return (self.name, self.value, self.comment) == (other.name, other.value, other.comment)
-
-    def __ne__(self, other):
-        result = self.__eq__(other)
-        if result is NotImplemented:
-            return result
-        return not result
-
-    __hash__ = None
+    def _key(self):
+        return (self.name, self.value, self.comment)
 
     def __repr__(self):
         return 'Entry({!r}, {!r}, comment={!r}, line={!r})'.format(self.name, self.value, self.comment, self.line)

@@ -27,6 +27,22 @@ VIRSH = shutil.which('virsh')
 DEBIAN_PYTHON = '/usr/bin/python3'
 
 
+def playbook_env(extra=None):
+    """The environment for ansible-playbook: JSON results on stdout, no noise."""
+    env = dict(os.environ)
+    env.update({
+        'ANSIBLE_STDOUT_CALLBACK': 'results_json',
+        'ANSIBLE_CALLBACK_PLUGINS': os.path.join(HERE, 'callback_plugins'),
+        'ANSIBLE_NOCOLOR': '1',
+        'ANSIBLE_RETRY_FILES_ENABLED': '0',
+        'ANSIBLE_LOCALHOST_WARNING': '0',
+        'ANSIBLE_INVENTORY_UNPARSED_WARNING': '0',
+        'ANSIBLE_DEPRECATION_WARNINGS': '0',
+    })
+    env.update(extra or {})
+    return env
+
+
 def run_play(tasks, interpreter=None, check=False, diff=False, extra_env=None, play_vars=None):
     """Run ``tasks`` on localhost; returns the list of task results (dicts)."""
     import tempfile
@@ -40,17 +56,7 @@ def run_play(tasks, interpreter=None, check=False, diff=False, extra_env=None, p
     with tempfile.NamedTemporaryFile('w', suffix='.yml', delete=False) as f:
         yaml.safe_dump(play, f)
         playbook = f.name
-    env = dict(os.environ)
-    env.update({
-        'ANSIBLE_STDOUT_CALLBACK': 'results_json',
-        'ANSIBLE_CALLBACK_PLUGINS': os.path.join(HERE, 'callback_plugins'),
-        'ANSIBLE_NOCOLOR': '1',
-        'ANSIBLE_RETRY_FILES_ENABLED': '0',
-        'ANSIBLE_LOCALHOST_WARNING': '0',
-        'ANSIBLE_INVENTORY_UNPARSED_WARNING': '0',
-        'ANSIBLE_DEPRECATION_WARNINGS': '0',
-    })
-    env.update(extra_env or {})
+    env = playbook_env(extra_env)
     cmd = [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), '-i', 'localhost,',
            '-c', 'local', playbook]
     if check:

@@ -46,7 +46,7 @@ import tempfile
 
 import pytest
 
-from conftest import HERE, virsh_uri
+from conftest import HERE, playbook_env, virsh_uri
 
 REPO_ROOT = os.path.dirname(os.path.dirname(HERE))
 DOCS = os.path.join(REPO_ROOT, 'docs')
@@ -147,19 +147,9 @@ def test_every_example_playbook_is_run_here():
 # -- running the playbooks ------------------------------------------------------
 
 def _env():
-    env = dict(os.environ)
+    env = playbook_env({'ANSIBLE_HOST_KEY_CHECKING': '0'})
     for name in ('LIBVIRT_DEFAULT_URI', 'VIRSH_DEFAULT_CONNECT_URI', 'ANSIBLE_CONFIG', 'ANSIBLE_INVENTORY'):
         env.pop(name, None)
-    env.update({
-        'ANSIBLE_STDOUT_CALLBACK': 'results_json',
-        'ANSIBLE_CALLBACK_PLUGINS': os.path.join(HERE, 'callback_plugins'),
-        'ANSIBLE_NOCOLOR': '1',
-        'ANSIBLE_RETRY_FILES_ENABLED': '0',
-        'ANSIBLE_LOCALHOST_WARNING': '0',
-        'ANSIBLE_INVENTORY_UNPARSED_WARNING': '0',
-        'ANSIBLE_DEPRECATION_WARNINGS': '0',
-        'ANSIBLE_HOST_KEY_CHECKING': '0',
-    })
     return env
 
 
