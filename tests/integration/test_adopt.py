@@ -17,7 +17,7 @@ import sys
 import pytest
 import yaml
 
-from conftest import run_play, virsh_uri
+from playbook_helpers import run_play, virsh_uri
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 

@@ -26,7 +26,7 @@ is only syntax-checked:
   ``group_vars/`` next to it is linked into that directory.
 
 Results are checked as bytes of the written files, the values the plays
-print, and the answers of real ``virsh`` through ``conftest.virsh_uri``.
+print, and the answers of real ``virsh`` through ``playbook_helpers.virsh_uri``.
 The aliases of the fleet examples point at ``qemu+ssh://`` hosts that do not
 exist, so for those virsh is asked for ``test:///default``, which makes it
 read the file and walk every alias entry without connecting anywhere.
@@ -46,7 +46,7 @@ import tempfile
 
 import pytest
 
-from conftest import HERE, playbook_env, virsh_uri
+from playbook_helpers import HERE, playbook_env, virsh_uri
 
 REPO_ROOT = os.path.dirname(os.path.dirname(HERE))
 DOCS = os.path.join(REPO_ROOT, 'docs')

@@ -14,7 +14,7 @@ import uuid
 
 import pytest
 
-from conftest import DEBIAN_PYTHON, run_one, run_play, virsh_uri
+from playbook_helpers import DEBIAN_PYTHON, run_one, run_play, virsh_uri
 
 MODULE = 'virtkit.libvirt_client.libvirt_uri_alias'
 HAIL = 'test:///default?host=hail'

@@ -18,7 +18,7 @@ import uuid
 
 import pytest
 
-from conftest import VIRSH, run_one, virsh_uri
+from playbook_helpers import VIRSH, run_one, virsh_uri
 
 MODULE = 'virtkit.libvirt_client.libvirt_uri_info'
 HAIL = 'test:///default?host=hail'

@@ -8,7 +8,7 @@ __metaclass__ = type
 
 import os
 
-from conftest import run_play, virsh_uri
+from playbook_helpers import run_play, virsh_uri
 
 LOOKUP = 'virtkit.libvirt_client.libvirt_uri'
 ALIASES = 100

@@ -4,7 +4,7 @@
 """Fixtures of the reliability and security tests.
 
 The integration helpers (``world_tmp``, ``conf``) are loaded from
-``tests/integration/conftest.py`` under a module name of their own, so both
+``tests/integration/playbook_helpers.py`` under a module name of their own, so both
 directories can be collected in one pytest run.  ``make_user`` creates real,
 unprivileged users whose homes live in a world-readable temporary directory;
 each is deleted at the end of its test.  ``shadow`` is a root-only copy of

@@ -32,10 +32,10 @@ TEMP_RE = re.compile(r'\A\.libvirt\.conf\.[0-9]+\.[0-9]+\.tmp\Z')
 
 
 def load_integration_conftest():
-    """tests/integration/conftest.py as the module ``integration_conftest``."""
+    """tests/integration/playbook_helpers.py as the module ``integration_conftest``."""
     if 'integration_conftest' in sys.modules:
         return sys.modules['integration_conftest']
-    spec = importlib.util.spec_from_file_location('integration_conftest', os.path.join(INTEGRATION, 'conftest.py'))
+    spec = importlib.util.spec_from_file_location('integration_conftest', os.path.join(INTEGRATION, 'playbook_helpers.py'))
     module = importlib.util.module_from_spec(spec)
     sys.modules['integration_conftest'] = module
     spec.loader.exec_module(module)
