@@ -92,7 +92,7 @@ def test_module_waits_for_the_directory_lock(conf):
         fcntl.flock(fd, fcntl.LOCK_EX)
         proc = start_module(args)
         inode = os.fstat(fd).st_ino
-        for _ in range(600):
+        for dummy in range(600):
             if blocked_on(proc.pid, inode) or proc.poll() is not None:
                 break
             time.sleep(0.1)

@@ -49,7 +49,7 @@ def test_full_filesystem(world_tmp):
         before = snapshot(conf)
         fd = os.open(str(small / 'filler'), os.O_WRONLY | os.O_CREAT, 0o600)
         try:
-            for _ in range(1000):
+            for dummy in range(1000):
                 try:
                     os.write(fd, b'x' * 4096)
                 except OSError as exc:

@@ -231,7 +231,7 @@ def test_swapping_the_file_for_a_link_while_the_module_runs(make_user, shadow):
     def swap():
         regular = os.path.join(libvirt, 'regular')
         link = os.path.join(libvirt, 'link')
-        for _ in range(200000):
+        for dummy in range(200000):
             if stop.is_set():
                 return
             write(regular, '# mine\n')
