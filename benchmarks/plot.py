@@ -61,14 +61,14 @@ def fleet_panel(axis, fleet):
             ('role_first', 'role\n1st'), ('role_second', 'role\n2nd')]
     colors = ['grey', 'tab:orange', 'tab:orange', 'tab:blue', 'tab:blue']
     positions = list(range(len(keys)))
-    axis.bar(positions, [fleet['median'][k] for k, _ in keys], color=colors, alpha=0.6)
+    axis.bar(positions, [fleet['median'][k] for k, dummy in keys], color=colors, alpha=0.6)
     for pos, (key, _label) in zip(positions, keys):
         axis.plot([pos] * len(fleet['times'][key]), fleet['times'][key], 'k.', markersize=4)
     ping = fleet['median']['ping']
     axis.axhline(ping * 1.25, color='red', linestyle=':', label='1.25x ping')
     axis.axhline(ping * 1.5, color='red', linestyle='--', label='1.5x ping')
     axis.set_xticks(positions)
-    axis.set_xticklabels([label for _, label in keys])
+    axis.set_xticklabels([label for dummy, label in keys])
     axis.set_ylabel('ansible-playbook wall time (s)')
     axis.set_title('%d hosts, forks %d, %d runs each' % (fleet['hosts'], fleet['forks'], fleet['reps']))
     axis.legend(fontsize='small')

@@ -128,7 +128,7 @@ def main():
             data[name] = json.load(handle)
     data['machine'] = machine()
     rows, checks = build_rows(data['fleet'], data['module'], data['lookup'])
-    data['verdicts'] = {label: ok for label, ok in checks}
+    data['verdicts'] = dict(checks)
     mach = data['machine']
     fleet = data['fleet']
     title = ('Medians of %d repetitions (fleet) and %d (module, lookup); %d CPUs (%s), %.1f GiB RAM, Python %s; '
