@@ -111,7 +111,7 @@ from ansible_collections.virtkit.libvirt_client.plugins.module_utils.libvirt_con
     get_value,
     read_file,
 )
-from ansible_collections.virtkit.libvirt_client.plugins.module_utils.libvirt_resolve import resolve
+from ansible_collections.virtkit.libvirt_client.plugins.module_utils.libvirt_resolve import AliasIndex, resolve
 
 ROOT_CONF = '/etc/libvirt/libvirt.conf'
 
@@ -156,6 +156,9 @@ class LookupModule(LookupBase):
         entries = loaded[1] if loaded is not None else []
 
         names = list(terms) if terms else ['']
+        # Prepared once for all terms: the aliases, and the URIs that passed libvirt's checks.
+        index = AliasIndex(entries, path, aliases)
+        checked = set()
         results = []
         for term in names:
             if term is None:
@@ -167,7 +170,7 @@ class LookupModule(LookupBase):
             try:
                 results.append(resolve(term, entries=entries, path=path, aliases=aliases,
                                        env_default=env_default, virsh_default=virsh_default,
-                                       no_aliases=no_aliases, probe=probe))
+                                       no_aliases=no_aliases, probe=probe, alias_index=index, checked=checked))
             except ConfError as exc:
                 raise AnsibleLookupError(self._message(term, exc, path, entries, aliases_opt is not None)) from None
         return results

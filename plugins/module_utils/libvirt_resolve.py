@@ -29,10 +29,10 @@ __metaclass__ = type
 
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils.libvirt_conf import (
     ConfError,
-    find_alias,
     get_string,
     get_string_list,
     read_file,
+    split_alias_entry,
 )
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils.libvirt_uri import (
     RULE_MISSING_SLASH,
@@ -80,6 +80,49 @@ def _alias_list(aliases):
     return result
 
 
+class AliasIndex(object):
+    """``uri_aliases`` prepared once, for resolving many names.
+
+    Answers exactly like libvirt's walk of the list: the first entry of a
+    name wins; a name that no entry before the first malformed one matches
+    gets that entry's error (or the list's type error); entries after the
+    first malformed one are never reached.  The list is read on the first
+    ``find``, so a configuration whose aliases are never consulted never
+    fails because of them.
+    """
+
+    def __init__(self, entries=None, path=None, aliases=None):
+        self._entries = entries
+        self._path = path if path is not None else _DEFAULT_PATH
+        self._aliases = aliases
+        self._first = None
+        self._error = None
+
+    def _build(self):
+        self._first = {}
+        try:
+            if self._aliases is not None:
+                items = _alias_list(self._aliases)
+            else:
+                items = get_string_list(self._entries, 'uri_aliases', self._path)
+            for entry in items or ():
+                alias, uri = split_alias_entry(entry)
+                self._first.setdefault(alias, uri)
+        except ConfError as exc:
+            exc.path = self._path
+            self._error = exc
+
+    def find(self, name):
+        """The URI of alias ``name``, None when no entry names it; ConfError as libvirt raises it."""
+        if self._first is None:
+            self._build()
+        if name in self._first:
+            return self._first[name]
+        if self._error is not None:
+            raise self._error
+        return None
+
+
 def check_resolved(uri, name):
     """libvirt's checks of the resolved ``uri`` (``name``: what was asked for, None if nothing).
 
@@ -104,7 +147,7 @@ def check_resolved(uri, name):
 
 
 def resolve(name, entries=None, path=None, aliases=None, env_default=None, virsh_default=None,
-            no_aliases=False, probe=DEFAULT_PROBE):
+            no_aliases=False, probe=DEFAULT_PROBE, alias_index=None, checked=None):
     """The URI libvirt connects to for ``name``.
 
     ``name``
@@ -127,13 +170,20 @@ def resolve(name, entries=None, path=None, aliases=None, env_default=None, virsh
         True to skip alias lookup (``VIR_CONNECT_NO_ALIASES``).
     ``probe``
         what the probe answers when nothing names a URI.
+    ``alias_index``
+        an ``AliasIndex`` of the same ``entries``/``path``/``aliases``, to
+        share between many calls (it replaces walking the list every time).
+    ``checked``
+        a set of URIs already known to pass libvirt's checks, shared between
+        calls; URIs found to pass are added.
 
     Returns the URI text; raises ``ConfError`` (``message`` = virsh's wording).
     """
     name = _name_text(name, u'the connection name')
     env_default = _name_text(env_default, u'LIBVIRT_DEFAULT_URI')
     virsh_default = _name_text(virsh_default, u'VIRSH_DEFAULT_CONNECT_URI')
-    aliases = _alias_list(aliases)
+    if alias_index is None:
+        aliases = _alias_list(aliases)
     probe = _name_text(probe, u'the probe URI')
     if path is not None:
         path = _name_text(path, u'the configuration path')
@@ -163,15 +213,14 @@ def resolve(name, entries=None, path=None, aliases=None, env_default=None, virsh
             no_aliases = True
 
     if not no_aliases:
-        if aliases is None:
-            aliases = get_string_list(entries, 'uri_aliases', conf_path)
-        try:
-            target = find_alias(aliases, uri)
-        except ConfError as exc:
-            exc.path = conf_path
-            raise
+        if alias_index is None:
+            alias_index = AliasIndex(entries, conf_path, aliases)
+        target = alias_index.find(uri)
         if target is not None:
             uri = target
 
-    check_resolved(uri, name)
+    if checked is None or uri not in checked:
+        check_resolved(uri, name)
+        if checked is not None:
+            checked.add(uri)
     return uri

@@ -337,3 +337,32 @@ def test_differential_against_virsh():
         assert kinds['uri'] >= 100 and kinds['error'] >= 100, kinds
     finally:
         shutil.rmtree(root, ignore_errors=True)
+
+
+def test_alias_index_answers_like_the_walk():
+    """AliasIndex (built once for many names) agrees with libvirt's walk of the list for every name."""
+    import random
+    from ansible_collections.virtkit.libvirt_client.plugins.module_utils.libvirt_conf import ConfError, find_alias
+    from ansible_collections.virtkit.libvirt_client.plugins.module_utils.libvirt_resolve import AliasIndex
+
+    rng = random.Random(7)
+    pieces = ['a', 'b', 'c', 'a b', '', 'x=y']
+    compared = 0
+    for dummy in range(300):
+        aliases = []
+        for index in range(rng.randint(0, 6)):
+            name = rng.choice(pieces)
+            aliases.append(name if rng.random() < 0.15 else '%s=test:///default?i=%d' % (name, index))
+        index = AliasIndex(aliases=aliases)
+        for name in ['a', 'b', 'c', 'zz', '']:
+            try:
+                expected = ('uri', find_alias(aliases, name))
+            except ConfError as exc:
+                expected = ('error', exc.message)
+            try:
+                got = ('uri', index.find(name))
+            except ConfError as exc:
+                got = ('error', exc.message)
+            assert got == expected, (aliases, name)
+            compared += 1
+    assert compared == 1500
