@@ -133,6 +133,22 @@ class Target(object):
                 pass
         return removed
 
+    def _create_new(self, names, failure):
+        """Create the first of ``names`` that does not exist yet, in the open directory.
+
+        Never through a link (O_EXCL, O_NOFOLLOW), mode 0600 until the caller
+        sets the final one.  Returns (name, fd); FileError starting with
+        ``failure`` when none can be created.
+        """
+        for name in names:
+            try:
+                return name, os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600,
+                                     dir_fd=self.dir_fd)
+            except OSError as exc:
+                if exc.errno != errno.EEXIST:
+                    raise FileError('%s: %s' % (failure, os.strerror(exc.errno)))
+        raise FileError('%s: every candidate name exists' % failure)
+
     def backup(self, data):
         """Save ``data``, the file's bytes as read, as NAME.PID.DATE~ next to it.
 
@@ -140,23 +156,13 @@ class Target(object):
         the file's owner, group and mode.  Returns the backup's path.
         """
         stamp = time.strftime('%Y-%m-%d@%H:%M:%S', time.localtime(time.time()))
-        for attempt in range(100):
-            name = '%s.%d.%s%s~' % (self.name, os.getpid(), stamp, '' if attempt == 0 else '.%d' % attempt)
-            try:
-                fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600,
-                             dir_fd=self.dir_fd)
-            except OSError as exc:
-                if exc.errno == errno.EEXIST:
-                    continue
-                raise FileError("cannot create a backup of '%s': %s" % (self.path, os.strerror(exc.errno)))
-            break
-        else:
-            raise FileError("cannot create a backup of '%s': every candidate name exists" % self.path)
+        name, fd = self._create_new(
+            ('%s.%d.%s%s~' % (self.name, os.getpid(), stamp, '' if attempt == 0 else '.%d' % attempt)
+             for attempt in range(100)),
+            "cannot create a backup of '%s'" % self.path)
         try:
             try:
-                view = memoryview(data)
-                while view:
-                    view = view[os.write(fd, view):]
+                _write_all(fd, data)
                 if self.stat is not None:
                     if os.geteuid() == 0:
                         os.fchown(fd, self.stat.st_uid, self.stat.st_gid)
@@ -270,28 +276,12 @@ class Target(object):
         an existing one keeps its owner, group and mode.  ``selinux`` is a
         callable given the temporary path before the rename, to set a context.
         """
-        tmp = None
-        for attempt in range(100):
-            candidate = self._temp_name(attempt)
-            try:
-                fd = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600,
-                             dir_fd=self.dir_fd)
-            except OSError as exc:
-                if exc.errno == errno.EEXIST:
-                    continue
-                raise FileError("cannot replace '%s': cannot create a temporary file in '%s': %s"
-                                % (self.path, os.path.dirname(self.path), os.strerror(exc.errno)))
-            tmp = candidate
-            break
-        if tmp is None:
-            raise FileError("cannot replace '%s': cannot create a temporary file in '%s'"
-                            % (self.path, os.path.dirname(self.path)))
+        tmp, fd = self._create_new(
+            (self._temp_name(attempt) for attempt in range(100)),
+            "cannot replace '%s': cannot create a temporary file in '%s'" % (self.path, os.path.dirname(self.path)))
         try:
             try:
-                view = memoryview(data)
-                while view:
-                    written = os.write(fd, view)
-                    view = view[written:]
+                _write_all(fd, data)
                 if self.stat is not None:
                     uid, gid, perms = self.stat.st_uid, self.stat.st_gid, stat.S_IMODE(self.stat.st_mode)
                 elif self.owner is not None:
@@ -319,6 +309,13 @@ class Target(object):
                     os.unlink(tmp, dir_fd=self.dir_fd)
                 except OSError:
                     pass
+
+
+def _write_all(fd, data):
+    """Write all of ``data`` to ``fd`` (os.write may write less than asked)."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
 
 
 def _open_dir(name, parent_fd, follow=False):
