@@ -8,13 +8,14 @@ __metaclass__ = type
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from collections import OrderedDict
 from types import MappingProxyType
 
 import pytest
+
+from ansible_collections.virtkit.libvirt_client.tests.unit.plugins.filter.playbook_command import ansible_playbook
 import yaml
 from ansible.errors import AnsibleFilterError
 
@@ -25,19 +26,6 @@ from ansible_collections.virtkit.libvirt_client.plugins.filter.libvirt_uri impor
 )
 
 FQCN = 'virtkit.libvirt_client.'
-
-
-def _ansible_playbook():
-    """ansible-playbook of the Python running the tests (ansible-test may run it through a link)."""
-    for directory in (os.path.dirname(sys.executable), os.path.dirname(os.path.realpath(sys.executable))):
-        candidate = os.path.join(directory, 'ansible-playbook')
-        if os.access(candidate, os.X_OK):
-            return candidate
-    found = shutil.which('ansible-playbook')
-    if found is None:
-        pytest.fail('ansible-playbook is not installed next to %s nor on PATH: run `make test`'
-                    % sys.executable)
-    return found
 
 
 def filter_error(func, *args, **kwargs):
@@ -234,7 +222,7 @@ def test_filters_in_a_playbook(tmp_path):
                ANSIBLE_INVENTORY_UNPARSED_WARNING='0', ANSIBLE_RETRY_FILES_ENABLED='0',
                ANSIBLE_LOCAL_TEMP=str(tmp_path / 'tmp'))
     assert env.get('ANSIBLE_COLLECTIONS_PATH'), 'tests/conftest.py sets ANSIBLE_COLLECTIONS_PATH'
-    proc = subprocess.run([_ansible_playbook(), '-i', 'localhost,', '-c', 'local', str(playbook)],
+    proc = subprocess.run([ansible_playbook(), '-i', 'localhost,', '-c', 'local', str(playbook)],
                           env=env, cwd=str(tmp_path), capture_output=True, text=True, timeout=300,
                           check=False)
     assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -8,11 +8,12 @@ __metaclass__ = type
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 
 import pytest
+
+from ansible_collections.virtkit.libvirt_client.tests.unit.plugins.filter.playbook_command import ansible_playbook
 import yaml
 from ansible.errors import AnsibleFilterError
 
@@ -37,19 +38,6 @@ HOSTVARS = {
     'hv6.a': {},
     'hv6-a': {},
 }
-
-
-def _ansible_playbook():
-    """ansible-playbook of the Python running the tests (ansible-test may run it through a link)."""
-    for directory in (os.path.dirname(sys.executable), os.path.dirname(os.path.realpath(sys.executable))):
-        candidate = os.path.join(directory, 'ansible-playbook')
-        if os.access(candidate, os.X_OK):
-            return candidate
-    found = shutil.which('ansible-playbook')
-    if found is None:
-        pytest.fail('ansible-playbook is not installed next to %s nor on PATH: run `make test`'
-                    % sys.executable)
-    return found
 
 
 def plan(**variables):
@@ -253,7 +241,7 @@ def test_role_refuses_on_the_controller(tmp_path):
     env = dict(os.environ, ANSIBLE_NOCOLOR='1', ANSIBLE_RETRY_FILES_ENABLED='0',
                ANSIBLE_LOCAL_TEMP=str(tmp_path / 'tmp'), ANSIBLE_STDOUT_CALLBACK='default')
     assert env.get('ANSIBLE_COLLECTIONS_PATH'), 'tests/conftest.py sets ANSIBLE_COLLECTIONS_PATH'
-    proc = subprocess.run([_ansible_playbook(), '-i', 'inventory.yml', 'play.yml'], env=env, cwd=str(tmp_path),
+    proc = subprocess.run([ansible_playbook(), '-i', 'inventory.yml', 'play.yml'], env=env, cwd=str(tmp_path),
                           capture_output=True, text=True, timeout=300, check=False)
     output = proc.stdout + proc.stderr
     assert proc.returncode == 2, output

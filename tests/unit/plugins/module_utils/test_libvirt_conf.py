@@ -21,6 +21,8 @@ import tempfile
 
 import pytest
 
+from ansible_collections.virtkit.libvirt_client.tests.unit.plugins.module_utils.as_nobody import run_as_nobody
+
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils import libvirt_conf as lc
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils.libvirt_conf import (
     ConfError,
@@ -504,44 +506,20 @@ def test_read_file_fifo_does_not_hang(tmp_path):
     assert lc.read_file(str(path)) == ('', [])
 
 
+def _read_message(path):
+    """libvirt's message for reading ``path``, or None when it reads fine."""
+    try:
+        lc.read_file(path)
+    except ConfError as exc:
+        return exc.message
+    return None
+
+
 def _read_as_unprivileged(path):
     """Call read_file as an unprivileged user (root reads any file) and return its message."""
     if os.geteuid() != 0:
-        try:
-            lc.read_file(path)
-        except ConfError as exc:
-            return exc.message
-        return None
-    import pwd
-    nobody = pwd.getpwnam('nobody')
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover - child process
-        status = 1
-        try:
-            os.close(read_end)
-            os.setgroups([])
-            os.setgid(nobody.pw_gid)
-            os.setuid(nobody.pw_uid)
-            try:
-                lc.read_file(path)
-                message = ''
-            except ConfError as exc:
-                message = exc.message
-            os.write(write_end, message.encode('utf-8'))
-            status = 0
-        finally:
-            os._exit(status)
-    os.close(write_end)
-    chunks = []
-    while True:
-        chunk = os.read(read_end, 4096)
-        if not chunk:
-            break
-        chunks.append(chunk)
-    os.close(read_end)
-    assert os.waitpid(pid, 0)[1] == 0
-    return b''.join(chunks).decode('utf-8') or None
+        return _read_message(path)
+    return run_as_nobody(lambda: _read_message(path))
 
 
 @pytest.fixture

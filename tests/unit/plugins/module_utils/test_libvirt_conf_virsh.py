@@ -25,6 +25,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from ansible_collections.virtkit.libvirt_client.tests.unit.plugins.module_utils.as_nobody import run_as_nobody
+
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils import libvirt_conf as lc
 
 SEED = 20260309
@@ -368,32 +370,7 @@ def _read_file_as(virsh, path):
 
     if not virsh.prefix:
         return outcome()
-    nobody = pwd.getpwnam('nobody')
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover - child process
-        status = 1
-        try:
-            os.close(read_end)
-            os.setgroups([])
-            os.setgid(nobody.pw_gid)
-            os.setuid(nobody.pw_uid)
-            ok, text = outcome()
-            os.write(write_end, (('1' if ok else '0') + text).encode('utf-8'))
-            status = 0
-        finally:
-            os._exit(status)
-    os.close(write_end)
-    chunks = []
-    while True:
-        chunk = os.read(read_end, 65536)
-        if not chunk:
-            break
-        chunks.append(chunk)
-    os.close(read_end)
-    assert os.waitpid(pid, 0)[1] == 0
-    data = b''.join(chunks).decode('utf-8')
-    return data[0] == '1', data[1:]
+    return tuple(run_as_nobody(outcome))
 
 
 def _write(path, data, mode=0o644):
