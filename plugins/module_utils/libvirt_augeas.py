@@ -108,13 +108,6 @@ class ConfTree(object):
     def children(self, path):
         return self.aug.match(path + '/*')
 
-    def is_list(self, path):
-        return bool(self.elements(path)) or self.has(path + '/#empty')
-
-    def elements(self, list_path):
-        """Paths of the elements of the list at ``list_path``, in order."""
-        return ['%s/%s' % (list_path, label) for label in self.element_labels(list_path)]
-
     def element_labels(self, list_path):
         """Labels of the elements of the list at ``list_path``, in order.
 
