@@ -508,6 +508,15 @@ def user_scope(params):
     return not params['path'] and params['scope'] == 'user'
 
 
+def octal_mode(mode):
+    """The permission bits of a numeric ``mode`` option (int or '0644'), None for a symbolic one or none."""
+    if isinstance(mode, int):
+        return mode
+    if mode and re.match(r'\A0?[0-7]{3,4}\Z', mode):
+        return int(mode, 8)
+    return None
+
+
 def owner_group_mode(module):
     """(uid, gid, mode) of the owner, group and mode options; -1, -1 and None when not given.
 
@@ -528,13 +537,8 @@ def owner_group_mode(module):
             except KeyError:
                 raise Refusal('%s %r does not exist on this host' % (key, value))
     mode = params['mode']
-    if mode is None:
-        bits = None
-    elif isinstance(mode, int):
-        bits = mode
-    elif re.match(r'\A0?[0-7]{3,4}\Z', mode):
-        bits = int(mode, 8)
-    else:
+    bits = octal_mode(mode)
+    if mode is not None and bits is None:
         def bits(st):
             try:
                 return module._symbolic_mode_to_octal(st, mode)
@@ -597,11 +601,7 @@ def run(module):
                     result['backup_file'] = target.backup(data)
                 else:
                     result['backup_file'] = module.backup_local(path)
-            mode = None
-            if isinstance(params['mode'], int):
-                mode = params['mode']
-            elif params['mode'] and re.match(r'\A0?[0-7]{3,4}\Z', params['mode']):
-                mode = int(params['mode'], 8)
+            mode = octal_mode(params['mode'])
             selinux = None
             if module.selinux_enabled():
                 context = module.selinux_context(path) if data is not None else module.selinux_default_context(path)
