@@ -1,4 +1,4 @@
-"""Write plugins/module_utils/libvirt_lens.py from lenses/libvirt_client.aug.
+"""Write plugins/module_utils/_libvirt_lens.py from lenses/libvirt_client.aug.
 
 The module carries the lens text to the target host inside its payload; this
 script keeps that copy identical to the lens the augparse tests exercise.
@@ -9,12 +9,16 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 LENS = os.path.join(HERE, 'libvirt_client.aug')
-TARGET = os.path.join(HERE, os.pardir, 'plugins', 'module_utils', 'libvirt_lens.py')
+TARGET = os.path.join(HERE, os.pardir, 'plugins', 'module_utils', '_libvirt_lens.py')
 
 HEADER = '''# -*- coding: utf-8 -*-
 # Copyright (c) 2026 virtkit.libvirt_client contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
+#
+# This file is PRIVATE to the virtkit.libvirt_client collection: other collections,
+# roles and playbooks must not import it.  Its names and behaviour change without
+# notice or deprecation, in any release.
 
 # Generated from lenses/libvirt_client.aug by lenses/sync.py; do not edit.
 

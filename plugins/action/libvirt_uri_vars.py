@@ -31,7 +31,7 @@ try:
 except ImportError:
     pyyaml = None
 
-from ansible_collections.virtkit.libvirt_client.plugins.module_utils.libvirt_uri import (
+from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_uri import (
     URIError,
     check_connect_uri,
 )

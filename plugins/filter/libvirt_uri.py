@@ -5,7 +5,7 @@
 """Filters ``libvirt_uri_parse`` and ``libvirt_uri_build``: libvirt connection URIs <-> dicts.
 
 The documentation of each filter is in the YAML file of the same name next
-to this one.  Both use the rules of ``module_utils/libvirt_uri.py``, which
+to this one.  Both use the rules of ``module_utils/_libvirt_uri.py``, which
 follow libvirt 9.0; every refusal is an ``AnsibleFilterError`` whose message
 names the value and the rule.
 """
@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.virtkit.libvirt_client.plugins.module_utils.libvirt_uri import (
+from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_uri import (
     URI_KEYS,
     URIError,
     build_uri,

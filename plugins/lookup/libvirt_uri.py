@@ -106,12 +106,12 @@ from ansible.errors import AnsibleLookupError
 from ansible.module_utils.common.text.converters import to_text
 from ansible.plugins.lookup import LookupBase
 
-from ansible_collections.virtkit.libvirt_client.plugins.module_utils.libvirt_conf import (
+from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_conf import (
     ConfError,
     get_value,
     read_file,
 )
-from ansible_collections.virtkit.libvirt_client.plugins.module_utils.libvirt_resolve import AliasIndex, resolve
+from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_resolve import AliasIndex, resolve
 
 ROOT_CONF = '/etc/libvirt/libvirt.conf'
 

@@ -221,9 +221,9 @@ import traceback
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 from ansible.module_utils.common.text.converters import to_bytes, to_native
 
-from ansible_collections.virtkit.libvirt_client.plugins.module_utils import libvirt_conf
-from ansible_collections.virtkit.libvirt_client.plugins.module_utils import libvirt_files
-from ansible_collections.virtkit.libvirt_client.plugins.module_utils.libvirt_uri import (
+from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_conf as libvirt_conf
+from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_files as libvirt_files
+from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_uri import (
     URIError, check_connect_uri,
 )
 
@@ -234,7 +234,7 @@ except ImportError:
     augeas = None
     AUGEAS_IMPORT_ERROR = traceback.format_exc()
 
-from ansible_collections.virtkit.libvirt_client.plugins.module_utils.libvirt_augeas import (
+from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_augeas import (
     ConfTree, LensError,
 )
 

@@ -308,9 +308,9 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.text.converters import to_native, to_text
 from ansible.module_utils.six import string_types
 
-from ansible_collections.virtkit.libvirt_client.plugins.module_utils import libvirt_conf
-from ansible_collections.virtkit.libvirt_client.plugins.module_utils import libvirt_files
-from ansible_collections.virtkit.libvirt_client.plugins.module_utils.libvirt_resolve import resolve
+from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_conf as libvirt_conf
+from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_files as libvirt_files
+from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_resolve import resolve
 
 ALIASES_KEY = 'uri_aliases'
 DEFAULT_KEY = 'uri_default'

@@ -8,7 +8,7 @@ import os
 import threading
 import time
 
-from ansible_collections.virtkit.libvirt_client.plugins.module_utils import libvirt_conf
+from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_conf as libvirt_conf
 
 from reliability_helpers import parse_result, read, start_module, temp_files, virsh_uri, write, write_args
 

@@ -16,7 +16,7 @@ import time
 
 import pytest
 
-from ansible_collections.virtkit.libvirt_client.plugins.module_utils import libvirt_conf
+from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_conf as libvirt_conf
 
 from reliability_helpers import (COLLECTIONS, HERE, call_module, read, run_module, snapshot, start_module,
                                  temp_files, virsh_uri, write, write_args)

@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from ansible_collections.virtkit.libvirt_client.plugins.filter import libvirt_uri as filters
 from ansible_collections.virtkit.libvirt_client.plugins.lookup import libvirt_uri as lookup
-from ansible_collections.virtkit.libvirt_client.plugins.module_utils import libvirt_conf
-from ansible_collections.virtkit.libvirt_client.plugins.module_utils.libvirt_augeas import ConfTree
+from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_conf as libvirt_conf
+from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_augeas import ConfTree
 
 from reliability_helpers import call_module, read, snapshot, virsh_uri, write
 

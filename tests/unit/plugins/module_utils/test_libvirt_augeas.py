@@ -14,9 +14,9 @@ import subprocess
 import augeas
 import pytest
 
-from ansible_collections.virtkit.libvirt_client.plugins.module_utils import libvirt_conf
-from ansible_collections.virtkit.libvirt_client.plugins.module_utils.libvirt_augeas import ConfTree, LensError
-from ansible_collections.virtkit.libvirt_client.plugins.module_utils.libvirt_lens import LENS_TEXT
+from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_conf as libvirt_conf
+from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_augeas import ConfTree, LensError
+from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_lens import LENS_TEXT
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), os.pardir, os.pardir, os.pardir, os.pardir))
 DEBS = os.path.join(REPO, '.cache', 'debian-libvirt')

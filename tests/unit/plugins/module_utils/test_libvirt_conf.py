@@ -23,8 +23,8 @@ import pytest
 
 from ansible_collections.virtkit.libvirt_client.tests.unit.plugins.module_utils.as_nobody import run_as_nobody
 
-from ansible_collections.virtkit.libvirt_client.plugins.module_utils import libvirt_conf as lc
-from ansible_collections.virtkit.libvirt_client.plugins.module_utils.libvirt_conf import (
+from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_conf as lc
+from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_conf import (
     ConfError,
     ConfSyntaxError,
     Entry,

@@ -27,7 +27,7 @@ import pytest
 
 from ansible_collections.virtkit.libvirt_client.tests.unit.plugins.module_utils.as_nobody import run_as_nobody
 
-from ansible_collections.virtkit.libvirt_client.plugins.module_utils import libvirt_conf as lc
+from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_conf as lc
 
 SEED = 20260309
 GENERATED = 420

@@ -25,8 +25,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from ansible_collections.virtkit.libvirt_client.plugins.module_utils import libvirt_conf as lc
-from ansible_collections.virtkit.libvirt_client.plugins.module_utils.libvirt_resolve import resolve
+from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_conf as lc
+from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_resolve import resolve
 
 SEED = 20261125
 CASES = 400
@@ -342,8 +342,8 @@ def test_differential_against_virsh():
 def test_alias_index_answers_like_the_walk():
     """AliasIndex (built once for many names) agrees with libvirt's walk of the list for every name."""
     import random
-    from ansible_collections.virtkit.libvirt_client.plugins.module_utils.libvirt_conf import ConfError, find_alias
-    from ansible_collections.virtkit.libvirt_client.plugins.module_utils.libvirt_resolve import AliasIndex
+    from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_conf import ConfError, find_alias
+    from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_resolve import AliasIndex
 
     rng = random.Random(7)
     pieces = ['a', 'b', 'c', 'a b', '', 'x=y']

@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Tests of module_utils/libvirt_uri.py.
+"""Tests of module_utils/_libvirt_uri.py.
 
 * Tables of URIs with the exact result of parse_uri, check_connect_uri and
   build_uri, one or more rows per rule.
@@ -35,8 +35,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from ansible_collections.virtkit.libvirt_client.plugins.module_utils import libvirt_uri as lu
-from ansible_collections.virtkit.libvirt_client.plugins.module_utils.libvirt_uri import (
+from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_uri as lu
+from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_uri import (
     URIError,
     build_uri,
     check_connect_uri,

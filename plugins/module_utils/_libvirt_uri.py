@@ -2,6 +2,10 @@
 # Copyright (c) 2026 virtkit.libvirt_client contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
+#
+# This file is PRIVATE to the virtkit.libvirt_client collection: other collections,
+# roles and playbooks must not import it.  Its names and behaviour change without
+# notice or deprecation, in any release.
 
 """libvirt connection URIs: parse, build and check them the way libvirt 9.0 does.
 

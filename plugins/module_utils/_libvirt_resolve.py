@@ -2,6 +2,10 @@
 # Copyright (c) 2026 virtkit.libvirt_client contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
+#
+# This file is PRIVATE to the virtkit.libvirt_client collection: other collections,
+# roles and playbooks must not import it.  Its names and behaviour change without
+# notice or deprecation, in any release.
 
 """Resolve a connection name the way libvirt's ``virConnectOpen`` does.
 
@@ -27,14 +31,14 @@ The steps, in libvirt's order:
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
-from ansible_collections.virtkit.libvirt_client.plugins.module_utils.libvirt_conf import (
+from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_conf import (
     ConfError,
     get_string,
     get_string_list,
     read_file,
     split_alias_entry,
 )
-from ansible_collections.virtkit.libvirt_client.plugins.module_utils.libvirt_uri import (
+from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_uri import (
     RULE_MISSING_SLASH,
     RULE_NO_DRIVER,
     RULE_EMPTY,
