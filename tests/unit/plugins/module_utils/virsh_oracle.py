@@ -1,0 +1,159 @@
+# Copyright (c) 2026 virtkit.libvirt_client contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Real virsh as the judge, in each libvirt version the tests know.
+
+Two oracles:
+
+* ``host``: this machine's ``virsh`` (Debian 12: libvirt 9.0);
+* ``debian13``: the ``virsh`` of a Debian 13 root (libvirt 11.3) built by
+  ``tests/fleet/rootfs.sh``, run chrooted in a private mount namespace where
+  the root is read-only and this machine's temporary directory, ``/etc/passwd``
+  and ``/etc/group`` are bound at the same paths (so the files and accounts a
+  test creates are the same ones inside).
+
+``Oracle.run_many(jobs)`` runs a batch of virsh calls in ONE process inside
+the target (one namespace and chroot per batch, four calls at a time), which
+keeps the chroot's cost out of the per-call time.  A job is
+``{'args': [...], 'env': {...}, 'user': 'nobody' | None (root) | NAME}``;
+virsh gets exactly ``env`` as its environment.  Each answer is
+``Answer(rc, out, err)`` with the bytes decoded as UTF-8 with surrogateescape.
+
+The oracles never skip: a missing virsh or root fails the test with the
+command that builds it.
+"""
+
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+import collections
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+import pytest
+
+ORACLES = ('host', 'debian13')
+REPO_ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', '..', '..'))
+ROOTFS = os.path.join(REPO_ROOT, 'tests', 'fleet', 'rootfs.sh')
+WORKERS = 4
+
+Answer = collections.namedtuple('Answer', 'rc out err')
+
+# Runs inside the target with its own python3: reads the jobs (JSON) on stdin,
+# writes the answers (JSON) on stdout.
+RUNNER = r'''
+import json, os, pwd, subprocess, sys
+from concurrent.futures import ThreadPoolExecutor
+req = json.loads(sys.stdin.read())
+def one(job):
+    kw = {}
+    if job.get('user') not in (None, 'root'):
+        pw = pwd.getpwnam(job['user'])
+        kw = dict(user=pw.pw_uid, group=pw.pw_gid, extra_groups=[])
+    proc = subprocess.run([req['virsh']] + job['args'], env=job['env'], stdin=subprocess.DEVNULL,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60, check=False, **kw)
+    return [proc.returncode, proc.stdout.decode('utf-8', 'surrogateescape'),
+            proc.stderr.decode('utf-8', 'surrogateescape')]
+with ThreadPoolExecutor(max_workers=req['workers']) as pool:
+    out = list(pool.map(one, req['jobs']))
+sys.stdout.write(json.dumps(out))
+'''
+
+
+class Oracle(object):
+    """One libvirt version's virsh."""
+
+    def __init__(self, name):
+        self.name = name
+        self._version = None
+        if name == 'host':
+            virsh = shutil.which('virsh')
+            if virsh is None:
+                pytest.fail('virsh is not installed: run `make deps` (libvirt-clients); '
+                            'the differential tests need real libvirt')
+            self.virsh = virsh
+            self.python = [sys.executable]
+        elif name == 'debian13':
+            if os.geteuid() != 0:
+                pytest.fail('the debian13 oracle runs virsh chrooted in a Debian 13 root, which needs root; '
+                            'run the tests as root (make test does)')
+            if not os.path.exists(ROOTFS):
+                pytest.fail('%s is missing' % ROOTFS)
+            self.virsh = '/usr/bin/virsh'
+            self.python = [ROOTFS, 'run', name] + self.bind_args() + ['--', '/usr/bin/python3']
+        else:
+            raise ValueError('unknown oracle %r (known: %s)' % (name, ', '.join(ORACLES)))
+
+    @staticmethod
+    def bind_args():
+        """What the chrooted virsh sees of this machine: the temporary directory and the accounts."""
+        args = []
+        for path in sorted({tempfile.gettempdir(), '/tmp', '/etc/passwd', '/etc/group'}):
+            args += ['--bind', path]
+        return args
+
+    def wrapper(self, directory, program):
+        """Write an executable DIRECTORY/NAME that runs ``program`` (a path in the target) with its arguments.
+
+        For the host this is ``program`` itself; for a root, rootfs.sh run.  Used as
+        ansible_python_interpreter to run modules on the target.
+        """
+        if self.name == 'host':
+            return program
+        path = os.path.join(directory, '%s-%s' % (self.name, os.path.basename(program)))
+        with open(path, 'w') as handle:
+            handle.write('#!/bin/sh\nexec %s "$@"\n' % ' '.join(
+                "'%s'" % arg for arg in [ROOTFS, 'run', self.name] + self.bind_args() + ['--', program]))
+        os.chmod(path, 0o755)
+        return path
+
+    def run_many(self, jobs):
+        """Answers of virsh for each job, in order."""
+        if not jobs:
+            return []
+        request = json.dumps({'virsh': self.virsh, 'jobs': list(jobs), 'workers': WORKERS})
+        proc = subprocess.run(self.python + ['-c', RUNNER], input=request.encode('utf-8'),
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60 + 10 * len(jobs),
+                              check=False)
+        if proc.returncode != 0:
+            raise AssertionError('the %s oracle failed (exit %d): %s' % (
+                self.name, proc.returncode, proc.stderr.decode('utf-8', 'replace')[-2000:]))
+        return [Answer(*item) for item in json.loads(proc.stdout.decode('utf-8'))]
+
+    def run(self, args, env, user='nobody'):
+        return self.run_many([{'args': list(args), 'env': dict(env), 'user': user}])[0]
+
+    @property
+    def version(self):
+        """'9.0.0', '11.3.0', ...: what ``virsh --version`` prints."""
+        if self._version is None:
+            answer = self.run(['--version'], {'PATH': '/usr/bin:/bin'}, user=None)
+            assert answer.rc == 0, answer
+            self._version = answer.out.strip()
+        return self._version
+
+    @property
+    def version_tuple(self):
+        return tuple(int(part) for part in self.version.split('.'))
+
+
+_ORACLES = {}
+
+
+def oracle(name):
+    """The oracle ``name`` (one per process)."""
+    if name not in _ORACLES:
+        _ORACLES[name] = Oracle(name)
+    return _ORACLES[name]
+
+
+def uri_answer(answer):
+    """(ok, text) of ``virsh [-q] [-c NAME] uri``: the URI, or the text of virsh's last 'error: ' line."""
+    if answer.rc == 0:
+        return True, answer.out.strip()
+    errors = [line[len('error: '):] for line in answer.err.splitlines() if line.startswith('error: ')]
+    return False, errors[-1] if errors else answer.err.strip()
