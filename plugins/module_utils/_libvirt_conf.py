@@ -9,9 +9,11 @@
 
 """Reader for libvirt's client configuration file (libvirt.conf).
 
-This is a pure-Python parser that accepts exactly the texts libvirt 9.0's
+This is a pure-Python parser that accepts exactly the texts libvirt's
 configuration parser accepts, and rejects the others with the same message
-and the same line number.  It also provides the accessors libvirt's client
+and the same line number (compared with libvirt 9.0 and 11.3; where they
+differ, see ``OVERFLOW_CHECK_SINCE``, the parser follows the version it is given,
+by default the one installed on the host it runs on).  It also provides the accessors libvirt's client
 uses on that file (first occurrence of a key wins, string and string-list
 typing) and the ``uri_aliases`` entry rules.
 
@@ -35,8 +37,11 @@ Notes on how the text is handled:
   C strings, so their text ends at the first NUL.  ``Value.value`` and
   ``Entry.comment`` are cut the same way; ``Value.raw`` keeps the full text
   between the quotes.
-* Integers keep their exact value (libvirt stores a 64-bit integer and does
-  not check for overflow; no caller here reads integers).
+* Integers keep their exact value (no caller here reads integers).  libvirt
+  stores a 64-bit integer: before OVERFLOW_CHECK_SINCE it does not check for
+  overflow; from that version on, a number whose digits exceed 2**63 - 1
+  (whatever its sign) fails with ``numerical overflow: PATH:LINE: numeric
+  overflow in conf value`` as soon as the digit that overflows is read.
 * ``read_file`` only accepts UTF-8 files: libvirt itself reads any bytes,
   but a file that is not UTF-8 text is refused here with a clear message
   rather than being edited or resolved on a guess.
@@ -45,9 +50,11 @@ Notes on how the text is handled:
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
+import ctypes
 import errno
 import os
 import re
+import subprocess
 
 
 MAX_CONFIG_FILE_SIZE = 10 * 1024 * 1024
@@ -60,6 +67,14 @@ ALIAS_NAME_RE = re.compile(r'\A' + ALIAS_NAME_CHARS + r'*\Z')
 # Prefixes libvirt's error reporting puts in front of the messages.
 SYNTAX_ERROR_PREFIX = 'configuration file syntax error: '
 INTERNAL_ERROR_PREFIX = 'internal error: '
+OVERFLOW_ERROR_PREFIX = 'numerical overflow: '
+
+# The first libvirt release whose parser refuses integers beyond 64 bits
+# (libvirt 9.0 accepts them, 11.3 refuses them; the releases in between are
+# not tested here).
+OVERFLOW_CHECK_SINCE = (10, 0, 0)
+OVERFLOW_WHAT = 'numeric overflow in conf value'
+_LLONG_MAX = 2 ** 63 - 1
 
 _TYPE_STRING = 'string'
 _TYPE_INT = 'int'
@@ -113,7 +128,9 @@ class ConfSyntaxError(ConfError):
 
     def __init__(self, path, line, what):
         detail = '{}:{}: {}'.format(path, line, what)
-        super(ConfSyntaxError, self).__init__(SYNTAX_ERROR_PREFIX + detail, path=path, detail=detail)
+        # libvirt reports an overflowing number with its own error class.
+        prefix = OVERFLOW_ERROR_PREFIX if what == OVERFLOW_WHAT else SYNTAX_ERROR_PREFIX
+        super(ConfSyntaxError, self).__init__(prefix + detail, path=path, detail=detail)
         self.line = line
         self.what = what
 
@@ -239,7 +256,8 @@ class _Parser:
     read the byte at the end position.
     """
 
-    def __init__(self, data, path):
+    def __init__(self, data, path, libvirt_version=None):
+        self.libvirt_version = libvirt_version
         self.buf = bytearray(data)
         self.end = len(self.buf)
         self.buf.append(_NUL)
@@ -441,6 +459,8 @@ class _Parser:
         buf = self.buf
         while self.cur < self.end and _is_digit(buf[self.cur]):
             number = number * 10 + (buf[self.cur] - 0x30)
+            if number > _LLONG_MAX and checks_overflow(self.libvirt_version):
+                self.error(OVERFLOW_WHAT)
             self.cur += 1
         return -number if neg else number
 
@@ -477,12 +497,53 @@ class _Parser:
         return raw
 
 
-def parse(text, path):
+def host_libvirt_version():
+    """The version of the libvirt client library on this host, as (major, minor, micro), or None.
+
+    Asked once per process, only when needed: from libvirt.so.0's
+    virGetVersion (no daemon, no connection), else from ``virsh --version``.
+    """
+    if _VERSION:
+        return _VERSION[0]
+    found = None
+    try:
+        lib = ctypes.CDLL('libvirt.so.0')
+        number = ctypes.c_ulong()
+        if lib.virGetVersion(ctypes.byref(number), None, None) == 0:
+            found = (number.value // 1000000, number.value // 1000 % 1000, number.value % 1000)
+    except (OSError, AttributeError):
+        found = None
+    if found is None:
+        for virsh in ('/usr/bin/virsh', '/usr/local/bin/virsh'):
+            try:
+                out = subprocess.check_output([virsh, '--version'], stderr=subprocess.DEVNULL,
+                                              env={'PATH': '/usr/bin:/bin', 'LC_ALL': 'C'})
+                found = tuple(int(part) for part in out.decode('ascii').strip().split('.')[:3])
+                break
+            except (OSError, ValueError, UnicodeDecodeError, subprocess.CalledProcessError):
+                continue
+    _VERSION.append(found)
+    return found
+
+
+_VERSION = []
+
+
+def checks_overflow(version=None):
+    """Whether libvirt ``version`` (default: this host's; newest rules without libvirt) refuses 64-bit overflow."""
+    if version is None:
+        version = host_libvirt_version()
+    return version is None or tuple(version) >= OVERFLOW_CHECK_SINCE
+
+
+def parse(text, path, libvirt_version=None):
     """Parse the text of a libvirt configuration file.
 
     ``path`` is only used in error messages.  Returns the list of ``Entry``
     in file order; raises ``ConfSyntaxError`` where libvirt's parser fails.
-    Byte strings are taken as UTF-8.
+    Byte strings are taken as UTF-8.  ``libvirt_version`` ((major, minor,
+    micro)) is the libvirt whose rules apply where versions differ; by
+    default the one on this host, looked up only when it matters.
     """
     if isinstance(text, bytes):
         try:
@@ -495,7 +556,7 @@ def parse(text, path):
         message = "Cannot parse '{}': the text holds a character that is not valid Unicode ({})".format(
             path, exc.reason)
         raise ConfError(message, path=path)
-    return _Parser(data, path).parse()
+    return _Parser(data, path, libvirt_version).parse()
 
 
 def _not_utf8(path, exc):
@@ -509,7 +570,7 @@ def _system_error(action, path, err):
     return ConfError(message, path=path)
 
 
-def read_file(path):
+def read_file(path, libvirt_version=None):
     """Read and parse a libvirt configuration file the way libvirt does.
 
     Returns ``(text, entries)``, or None when libvirt would see no file
@@ -552,7 +613,7 @@ def read_file(path):
         text = data.decode('utf-8')
     except UnicodeDecodeError as exc:
         raise _not_utf8(path, exc)
-    return text, _Parser(data, path).parse()
+    return text, _Parser(data, path, libvirt_version).parse()
 
 
 def get_value(entries, name):

@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Differential test: libvirt_conf against real libvirt (virsh 9.0).
+"""Differential test: libvirt_conf against real libvirt (virsh 9.0 and 11.3, see virsh_oracle).
 
 Texts generated from a fixed seed are written as an unprivileged user's
 libvirt.conf; ``virsh -c test:///default uri`` reads and parses that file on
@@ -19,13 +19,12 @@ import os
 import pwd
 import random
 import shutil
-import subprocess
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from ansible_collections.virtkit.libvirt_client.tests.unit.plugins.module_utils.as_nobody import run_as_nobody
+from ansible_collections.virtkit.libvirt_client.tests.unit.plugins.module_utils.virsh_oracle import ORACLES, oracle
 
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_conf as lc
 
@@ -38,26 +37,21 @@ CONNECT_FAILED = 'error: failed to connect to the hypervisor\n'
 # ------------------------------------------------------------ virsh driver
 
 class Virsh:
-    """Runs virsh as an unprivileged user against a generated libvirt.conf."""
+    """Runs an oracle's virsh as an unprivileged user against generated libvirt.conf files."""
 
-    def __init__(self, base):
-        self.virsh = shutil.which('virsh')
+    def __init__(self, base, oracle):
+        self.oracle = oracle
         self.base = base
         self.count = 0
-        if os.geteuid() == 0:
-            # As root libvirt reads /etc/libvirt/libvirt.conf: run as nobody.
+        # As root libvirt reads /etc/libvirt/libvirt.conf: run as nobody.
+        self.user = 'nobody' if os.geteuid() == 0 else None
+        self.prefix = ['nobody'] if self.user else []
+        if self.user:
             pwd.getpwnam('nobody')
-            self.prefix = ['runuser', '-u', 'nobody', '--']
-        else:
-            self.prefix = []
 
     def require(self):
-        """Fail (never skip) the calling test when virsh is missing; return its version."""
-        if self.virsh is None:
-            pytest.fail('virsh is not installed: run `make test`, which installs libvirt-clients '
-                        '(this differential test needs real libvirt)')
-        proc = subprocess.run([self.virsh, '--version'], capture_output=True, check=False, timeout=60)
-        return proc.stdout.decode('utf-8', 'replace').strip()
+        """The oracle's virsh version (the oracle fails the test when virsh is missing)."""
+        return '%s (%s)' % (self.oracle.version, self.oracle.name)
 
     def config_home(self, key):
         home = os.path.join(self.base, f'h{key}')
@@ -67,38 +61,43 @@ class Virsh:
         os.chmod(os.path.join(home, 'libvirt'), 0o755)
         return home
 
-    def run(self, home, name=TEST_URI):
+    def job(self, home, name=TEST_URI):
+        env = {'PATH': '/usr/bin:/bin', 'LC_ALL': 'C.UTF-8', 'XDG_CONFIG_HOME': home, 'HOME': home}
+        return {'args': ['-c', name, 'uri'], 'env': env, 'user': self.user}
+
+    @staticmethod
+    def answer(answer):
         """Return (ok, text): the URI virsh printed, or the text after 'error: '."""
-        env = {'PATH': os.environ.get('PATH', '/usr/bin:/bin'), 'LC_ALL': 'C.UTF-8',
-               'XDG_CONFIG_HOME': home, 'HOME': home}
-        cmd = self.prefix + ['env', '-i'] + ['{}={}'.format(*item) for item in sorted(env.items())]
-        cmd += [self.virsh, '-c', name, 'uri']
-        proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, check=False,
-                              timeout=60)
-        self.count += 1
-        out = proc.stdout.decode('utf-8', 'surrogateescape')
-        err = proc.stderr.decode('utf-8', 'surrogateescape')
-        if proc.returncode == 0:
-            assert err == '', err
-            return True, out.strip('\n')
+        if answer.rc == 0:
+            assert answer.err == '', answer.err
+            return True, answer.out.strip('\n')
+        err = answer.err
         assert err.startswith(CONNECT_FAILED + 'error: ') and err.endswith('\n'), err
         return False, err[len(CONNECT_FAILED + 'error: '):-1]
 
+    def run_many(self, calls):
+        """calls: [(home, name)] -> [(ok, text)], in one batch."""
+        self.count += len(calls)
+        return [self.answer(a) for a in self.oracle.run_many([self.job(home, name) for home, name in calls])]
 
-@pytest.fixture(scope='module')
-def virsh():
+    def run(self, home, name=TEST_URI):
+        return self.run_many([(home, name)])[0]
+
+
+@pytest.fixture(scope='module', params=ORACLES)
+def virsh(request):
     base = tempfile.mkdtemp(prefix='libvirt-conf-virsh-')
     os.chmod(base, 0o755)
     try:
-        yield Virsh(base)
+        yield Virsh(base, oracle(request.param))
     finally:
         shutil.rmtree(base)
 
 
-def expected_outcome(data, path, name=TEST_URI):
-    """What libvirt_conf predicts virsh answers for file bytes ``data``."""
+def expected_outcome(data, path, name=TEST_URI, version=None):
+    """What libvirt_conf predicts virsh (of libvirt ``version``) answers for file bytes ``data``."""
     try:
-        entries = lc.parse(data.decode('utf-8'), path)
+        entries = lc.parse(data.decode('utf-8'), path, version)
         aliases = lc.get_string_list(entries, 'uri_aliases', path)
         uri = lc.find_alias(aliases, name)
     except lc.ConfError as exc:
@@ -249,6 +248,10 @@ HANDPICKED = [
     'a="""\u00e9\u00e9"""', 'a="x\0y"', 'a=1\0', '\0', 'a=1;;', 'a=1\r\nb=2\r\nc=', 'a=1\rb=\r',
     'uri_aliases=["a=b", "c"]', 'uri_aliases=3\nuri_aliases=["a=b"]', 'uri_aliases=["a=b"]\nuri_aliases=3',
     'uri_aliases=["""a\nb"""]', 'uri_aliases=["\u00e9=x"]', 'uri_aliases=["a\0=b", "c"]',
+    # 64-bit limits: libvirt 9.0 takes any number, later versions refuse overflow
+    'a = 9223372036854775807', 'a = 9223372036854775808', 'a = -9223372036854775807', 'a = -9223372036854775808',
+    'a = +18446744073709551616', 'a = 000000000000000000000000000001', 'a = 99999999999999999999x',
+    'a = [1,\n 99999999999999999999 ]', 'a = 1\nb = 92233720368547758070 c',
 ]
 
 
@@ -270,19 +273,19 @@ def generated_texts():
 
 def _compare(virsh, cases):
     """cases: list of (key, data bytes, connect name). Returns mismatches."""
-    def one(case):
-        key, data, name = case
+    homes = []
+    for key, data, name in cases:
         home = virsh.config_home(key)
         path = os.path.join(home, 'libvirt', 'libvirt.conf')
         with open(path, 'wb') as handle:
             handle.write(data)
         os.chmod(path, 0o644)
-        got = virsh.run(home, name)
+        homes.append((home, path))
+    answers = virsh.run_many([(home, case[2]) for (home, dummy), case in zip(homes, cases)])
+    results = []
+    for case, (home, path), got in zip(cases, homes, answers):
+        results.append((case, got, expected_outcome(case[1], path, case[2], virsh.oracle.version_tuple)))
         shutil.rmtree(home)
-        return case, got, expected_outcome(data, path, name)
-
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        results = list(pool.map(one, cases))
     return results, [(case[1], got, want) for case, got, want in results if got != want]
 
 
@@ -304,6 +307,11 @@ def test_parse_matches_virsh(virsh):
     assert whats >= {'expecting a name', 'expecting an assignment', 'expecting a value',
                      'expecting a separator', 'expecting a separator in list',
                      'list is not closed with ]', 'unterminated string', 'unterminated number'}
+    overflows = sum(1 for dummy, got, want in results if not got[0] and got[1].startswith(lc.OVERFLOW_ERROR_PREFIX))
+    if lc.checks_overflow(virsh.oracle.version_tuple):
+        assert overflows >= 6
+    else:
+        assert overflows == 0
     assert mismatches == []
 
 
@@ -358,9 +366,11 @@ def _file_case(virsh, key, prepare):
 
 def _read_file_as(virsh, path):
     """read_file's outcome in the terms of virsh, run as the user virsh runs as."""
+    version = virsh.oracle.version_tuple
+
     def outcome():
         try:
-            result = lc.read_file(path)
+            result = lc.read_file(path, version)
             if result is not None:
                 aliases = lc.get_string_list(result[1], 'uri_aliases', path)
                 lc.find_alias(aliases, TEST_URI)
