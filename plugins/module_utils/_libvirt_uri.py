@@ -7,7 +7,11 @@
 # roles and playbooks must not import it.  Its names and behaviour change without
 # notice or deprecation, in any release.
 
-"""libvirt connection URIs: parse, build and check them the way libvirt 9.0 does.
+"""libvirt connection URIs: parse, build and check them the way libvirt does.
+
+(Compared with libvirt 9.0 and 11.3.  Where they differ, see
+EMBED_ROOT_ANY_CASE_SINCE, ``check_connect_uri`` follows the libvirt version
+it is given, by default the one on the host it runs on.)
 
 libvirt hands a connection URI to libxml2's ``xmlParseURI`` (an RFC 3986
 parser), strips the brackets of an IPv6 host, splits the query into
@@ -115,6 +119,12 @@ RULE_SERVER_REQUIRED = 'server-required'
 RULE_EMBED = 'embed'
 RULE_ESX = 'esx'
 RULE_PART = 'part'
+
+# The first libvirt release that finds the root= parameter of an embedded
+# driver URI whatever the case of its name (libvirt 9.0 wants 'root' exactly,
+# 11.3 takes the first of root/ROOT/Root...; releases in between are not
+# tested here).
+EMBED_ROOT_ANY_CASE_SINCE = (10, 0, 0)
 
 _INT_MAX = 2147483647
 _INT_MIN = -2147483648
@@ -663,7 +673,24 @@ def _check_missing_slash(parts):
         _fail(text, parts.uri, RULE_MISSING_SLASH, u'internal error: ' + text)
 
 
-def _check_embed(parts):
+def _embed_root(parts, libvirt_version):
+    """The root= value libvirt ``libvirt_version`` reads from an embedded URI, or None."""
+    exact = [index for index, pair in enumerate(parts.pairs) if pair[0] == u'root']
+    any_case = [index for index, pair in enumerate(parts.pairs)
+                if len(pair[0]) == 4 and pair[0].lower() == u'root' and pair[0].isalpha()]
+    if exact[:1] != any_case[:1]:
+        # Only such a URI needs the version (looked up on demand).
+        if libvirt_version is None:
+            from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_conf import (
+                host_libvirt_version,
+            )
+            libvirt_version = host_libvirt_version()
+        if libvirt_version is None or tuple(libvirt_version) >= EMBED_ROOT_ANY_CASE_SINCE:
+            exact = any_case
+    return parts.pairs[exact[0]][1] if exact else None
+
+
+def _check_embed(parts, libvirt_version=None):
     """virConnectOpenInternal's rules for driver:///embed?root=/dir URIs.
 
     Returns True for an embedded-driver URI: libvirt then tries only the
@@ -677,11 +704,7 @@ def _check_embed(parts):
                 u"valid" % parts.scheme)
         _fail(u"%s (URI '%s': an embedded driver is named by a lower-case driver name without a "
               u'transport)' % (text, uri), uri, RULE_EMBED, text)
-    root = None
-    for name, value in parts.pairs:
-        if name == u'root':
-            root = value
-            break
+    root = _embed_root(parts, libvirt_version)
     if root is None:
         text = u"Missing URI parameter 'root'"
         _fail(u"%s (URI '%s': an embedded driver needs root=/absolute/dir)" % (text, uri), uri,
@@ -864,14 +887,14 @@ def _check_structure(parts, connect, remote):
         _fail(u"URI '%s': port %d is out of range (1-65535)" % (uri, int(raw.port)), uri, RULE_PORT)
 
 
-def _analyse(uri, connect):
+def _analyse(uri, connect, libvirt_version=None):
     uri = _check_text(uri)
     parts = _syntax(uri)
     _check_missing_slash(parts)
     mode = None
     remote = False
     if connect:
-        embedded = _check_embed(parts)
+        embedded = _check_embed(parts, libvirt_version)
         remote = not embedded and _reaches_remote(parts)
         if remote:
             _check_transport(parts)
@@ -937,7 +960,7 @@ def parse_uri(uri):
     return _analyse(uri, connect=False).as_dict()
 
 
-def check_connect_uri(uri):
+def check_connect_uri(uri, libvirt_version=None):
     """Refuse a URI libvirt would refuse when connecting, or libvirt.conf cannot hold.
 
     Applied before a URI is written into libvirt.conf as an alias target or
@@ -955,7 +978,10 @@ def check_connect_uri(uri):
       ``auto_answer=`` or ``proxy=`` parameter the esx driver refuses (libvirt
       9.0 crashes on these), ``vpx`` URIs without a datacenter path;
     * ``.../embed`` URIs without an absolute ``root=`` or with a scheme
-      other than a lower-case driver name;
+      other than a lower-case driver name (libvirt 9.0 reads ``root``
+      only in lower case, later versions in any case: ``libvirt_version``,
+      a (major, minor, micro) tuple, picks the rule, by default this host's
+      libvirt, looked up only for a URI where the two rules differ);
     * an empty user name (``//@host``) with an SSH transport, which
       libvirt would turn into a user named after the rest of the URI;
     * a URI holding both ``'`` and ``"`` (a libvirt.conf string has no
@@ -979,7 +1005,7 @@ def check_connect_uri(uri):
         _fail(u"URI %s contains both ' and \", so it cannot be written as a libvirt.conf "
               u'string (libvirt.conf strings have no escapes; percent-encode one of them, '
               u"%%27 for ' or %%22 for \")" % text, text, RULE_CONFIG_QUOTING)
-    _analyse(text, connect=True)
+    _analyse(text, connect=True, libvirt_version=libvirt_version)
 
 
 def _part_text(name, value, uri_hint=None):

@@ -12,7 +12,7 @@
 * Differential against the installed libxml2 (the library libvirt parses
   URIs with): generated strings must be accepted or refused as
   xmlParseURI does, and split into the same parts.
-* Differential against real virsh 9.0: every URI of CORPUS is given to
+* Differential against real virsh 9.0 and 11.3 (virsh_oracle): every URI of CORPUS is given to
   ``virsh -c URI uri`` (empty libvirt.conf) and as the target of an alias in
   libvirt.conf; check_connect_uri must refuse exactly what libvirt refuses
   before contacting a driver, with libvirt's message, accept what virsh
@@ -31,11 +31,15 @@ import re
 import shutil
 import subprocess
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_uri as lu
+from ansible_collections.virtkit.libvirt_client.tests.unit.plugins.module_utils.virsh_oracle import (
+    ORACLES,
+    oracle,
+    uri_answer,
+)
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_uri import (
     URIError,
     build_uri,
@@ -781,6 +785,8 @@ CORPUS = [
     'test:///embed', 'test:///embed?root=rel', 'qemu:///embed', 'qemu:///embed?root=tmp',
     'qemu:///embed?ROOT=/tmp', 'qemu:///embed?root=', 'qemu:///embed?root', 'qemu:///%65mbed',
     'QEMU:///embed?root=/tmp/x', 'qemu+ssh:///embed?root=/tmp',
+    # the case of root= (libvirt 9.0: 'root' only; 11.3: any case, the first one)
+    'qemu:///embed?Root=rel', 'qemu:///embed?ROOT=/x&root=rel', 'qemu:///embed?root=rel&ROOT=/x',
     # test and esx drivers
     'test:', 'test://', 'test:///', 'esx:///', 'vpx:///', 'gsx:///?x=1', 'vpx://127.0.0.1/',
     'openvz:///system?no_verify=x', 'vmwareplayer:///session?no_verify=x',
@@ -860,21 +866,17 @@ ERROR_CLASSES = ('internal error: ', 'invalid argument: ', 'unsupported configur
                  'Operation not supported: ')
 
 
-def _virsh_path():
-    path = shutil.which('virsh')
-    if path is None:
-        pytest.fail('virsh is not installed: run `make test`, which installs libvirt-clients '
-                    '(the differential tests need real libvirt)')
-    return path
-
-
 class Virsh(object):
-    """Runs virsh 9.0 as an unprivileged user with a generated configuration home."""
+    """Runs an oracle's virsh (see virsh_oracle) as an unprivileged user with a generated configuration home."""
 
-    def __init__(self, base):
-        self.virsh = _virsh_path()
+    def __init__(self, base, oracle_):
+        self.oracle = oracle_
         self.base = base
-        self.prefix = ['runuser', '-u', 'nobody', '--'] if os.geteuid() == 0 else []
+        self.user = 'nobody' if os.geteuid() == 0 else None
+
+    @property
+    def version(self):
+        return self.oracle.version_tuple
 
     def home(self, name, conf=None):
         home = os.path.join(self.base, name)
@@ -886,26 +888,28 @@ class Virsh(object):
                 handle.write(conf)
         return home
 
+    def run_many(self, calls):
+        """calls: [(home, name, extra_env)] -> [(ok, text, stderr)]: the URI virsh printed,
+        or the text of its last 'error: ' line."""
+        jobs = []
+        for home, name, extra_env in calls:
+            env = {'PATH': '/usr/bin:/bin', 'LC_ALL': 'C.UTF-8', 'HOME': home,
+                   'XDG_CONFIG_HOME': home, 'LIBVIRT_AUTOSTART': '0'}
+            env.update(extra_env or {})
+            jobs.append({'args': ['-q', '-c', name, 'uri'], 'env': env, 'user': self.user})
+        results = []
+        for answer in self.oracle.run_many(jobs):
+            ok, text = uri_answer(answer)
+            # A transport that dies early (ext with /bin/false) may leave only 'Broken pipe'.
+            results.append((ok, text, answer.err))
+        return results
+
     def run(self, home, name, extra_env=None):
-        """(ok, text, stderr): the URI virsh printed, or the text of its last 'error: ' line."""
-        env = {'PATH': '/usr/bin:/bin', 'LC_ALL': 'C.UTF-8', 'HOME': home,
-               'XDG_CONFIG_HOME': home, 'LIBVIRT_AUTOSTART': '0'}
-        env.update(extra_env or {})
-        cmd = self.prefix + ['env', '-i'] + ['%s=%s' % item for item in sorted(env.items())]
-        cmd += [self.virsh, '-q', '-c', name, 'uri']
-        proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, timeout=60, check=False)
-        out = proc.stdout.decode('utf-8', 'surrogateescape')
-        err = proc.stderr.decode('utf-8', 'surrogateescape')
-        if proc.returncode == 0:
-            return True, out.strip(), err
-        errors = [line[len('error: '):] for line in err.splitlines() if line.startswith('error: ')]
-        # A transport that dies early (ext with /bin/false) may leave only 'Broken pipe'.
-        return False, errors[-1] if errors else err.strip(), err
+        return self.run_many([(home, name, extra_env)])[0]
 
 
-@pytest.fixture
-def virsh():
+@pytest.fixture(params=ORACLES)
+def virsh(request):
     # Function scope: ansible-test runs each test in a fork, where a module-scoped
     # fixture would never be torn down.
     base = tempfile.mkdtemp(prefix='virtkit_uri_')
@@ -915,7 +919,7 @@ def virsh():
             with open(os.path.join(base, name), 'w') as handle:
                 handle.write(TEST_XML)
             os.chmod(os.path.join(base, name), 0o644)
-        yield Virsh(base)
+        yield Virsh(base, oracle(request.param))
     finally:
         shutil.rmtree(base)
 
@@ -932,14 +936,13 @@ def _strip_class(text):
 
 
 def _verdicts(virsh, uris, homes):
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        return list(pool.map(lambda item: virsh.run(item[1], item[0]), zip(uris, homes)))
+    return virsh.run_many([(home, uri, None) for uri, home in zip(uris, homes)])
 
 
-def _check_against_virsh(uri, ok, text, libvirt_name):
-    """Compare check_connect_uri/parse_uri/build_uri with one answer of virsh."""
+def _check_against_virsh(uri, ok, text, libvirt_name, version):
+    """Compare check_connect_uri/parse_uri/build_uri with one answer of virsh (libvirt ``version``)."""
     try:
-        check_connect_uri(uri)
+        check_connect_uri(uri, version)
         error = None
     except URIError as caught:
         error = caught
@@ -977,7 +980,7 @@ def test_corpus_against_virsh(virsh):
     verdicts = _verdicts(virsh, uris, [home] * len(uris))
     seen = {}
     for uri, (ok, text, _err) in zip(uris, verdicts):
-        kind = _check_against_virsh(uri, ok, text, uri)
+        kind = _check_against_virsh(uri, ok, text, uri, virsh.version)
         seen[kind] = seen.get(kind, 0) + 1
     assert seen['accepted'] >= 20 and seen['refused'] >= 70 and seen['later'] >= 25, seen
     assert seen['deliberate'] == len(DELIBERATE), seen
@@ -1003,7 +1006,7 @@ def test_corpus_as_alias_targets(virsh):
     verdicts = _verdicts(virsh, aliases, [home] * len(aliases))
     kinds = []
     for uri, alias, (ok, text, _err) in zip(uris, aliases, verdicts):
-        kinds.append(_check_against_virsh(uri, ok, text, alias))
+        kinds.append(_check_against_virsh(uri, ok, text, alias, virsh.version))
     assert kinds[-3:] == ['refused', 'refused', 'later']
 
 
@@ -1029,3 +1032,20 @@ def test_params_as_libvirt_formats_them(virsh, query):
             if name.lower() not in lu.KNOWN_PARAMS]
     assert passed == ours
     assert names == [build_uri('qemu', path='/system', params=ours)]
+
+
+@pytest.mark.parametrize('uri, old, new', [
+    ('qemu:///embed?Root=rel', "invalid argument: Missing URI parameter 'root'",
+     'unsupported configuration: root path must be absolute'),
+    ('qemu:///embed?ROOT=/x&root=rel', 'unsupported configuration: root path must be absolute', None),
+    ('qemu:///embed?root=rel&ROOT=/x', 'unsupported configuration: root path must be absolute',
+     'unsupported configuration: root path must be absolute'),
+    ('qemu:///embed?ROOT=/x', "invalid argument: Missing URI parameter 'root'", None),
+])
+def test_embed_root_case_follows_the_version_given(uri, old, new):
+    """The rule the differential test found, without virsh: which version is asked decides."""
+    for version, want in (((9, 0, 0), old), (lu.EMBED_ROOT_ANY_CASE_SINCE, new), ((11, 3, 0), new)):
+        if want is None:
+            assert check_connect_uri(uri, version) is None
+        else:
+            assert refusal(check_connect_uri, uri, version).libvirt_message == want
