@@ -151,7 +151,7 @@ def check_resolved(uri, name):
 
 
 def resolve(name, entries=None, path=None, aliases=None, env_default=None, virsh_default=None,
-            no_aliases=False, probe=DEFAULT_PROBE, alias_index=None, checked=None):
+            no_aliases=False, probe=DEFAULT_PROBE, alias_index=None, checked=None, libvirt_version=None):
     """The URI libvirt connects to for ``name``.
 
     ``name``
@@ -180,6 +180,9 @@ def resolve(name, entries=None, path=None, aliases=None, env_default=None, virsh
     ``checked``
         a set of URIs already known to pass libvirt's checks, shared between
         calls; URIs found to pass are added.
+    ``libvirt_version``
+        (major, minor, micro) of the libvirt whose rules apply where
+        versions differ (``read_file``); by default this host's.
 
     Returns the URI text; raises ``ConfError`` (``message`` = virsh's wording).
     """
@@ -193,7 +196,7 @@ def resolve(name, entries=None, path=None, aliases=None, env_default=None, virsh
         path = _name_text(path, u'the configuration path')
 
     if entries is None and path is not None:
-        loaded = read_file(path)
+        loaded = read_file(path, libvirt_version)
         entries = loaded[1] if loaded is not None else None
     conf_path = path if path is not None else _DEFAULT_PATH
 

@@ -10,7 +10,8 @@ seed.  Every URI written anywhere is ``test:///default`` or
 ``test:///default?x=N`` (the test driver needs no daemon) or a bare word
 (which names no driver), so virsh never contacts a daemon or a host.  Each
 case is resolved by ``resolve()`` and by ``virsh [-c NAME] uri`` run as
-``nobody``; both must give the same URI or the same error message.
+``nobody``, with libvirt 9.0 and with 11.3 (virsh_oracle); both must give
+the same URI or the same error message.
 """
 
 from __future__ import (absolute_import, division, print_function)
@@ -19,18 +20,20 @@ __metaclass__ = type
 import os
 import random
 import shutil
-import subprocess
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_conf as lc
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_resolve import resolve
+from ansible_collections.virtkit.libvirt_client.tests.unit.plugins.module_utils.virsh_oracle import (
+    ORACLES,
+    oracle,
+    uri_answer,
+)
 
 SEED = 20261125
 CASES = 400
-VIRSH = shutil.which('virsh')
 NO_DRIVER = "no connection driver available for URI '%s' does not include a driver name"
 
 
@@ -258,31 +261,27 @@ def make_case(rng):
     return text, name, env
 
 
-def _run_virsh(xdg, name, env):
-    cmd = ['runuser', '-u', 'nobody', '--', 'env', '-i', 'PATH=/usr/bin:/bin', 'HOME=/nonexistent',
-           'XDG_CONFIG_HOME=' + xdg, 'LIBVIRT_AUTOSTART=0']
-    cmd += ['%s=%s' % item for item in sorted(env.items())]
-    cmd += [VIRSH, '-q']
-    if name is not None:
-        cmd += ['-c', name]
-    cmd.append('uri')
-    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True,
-                          timeout=60, check=False)
-    if proc.returncode == 0:
-        return ('uri', proc.stdout.strip())
-    errors = [line[len('error: '):] for line in proc.stderr.splitlines() if line.startswith('error: ')]
-    return ('error', errors[-1] if errors else proc.stderr.strip())
+def _virsh_job(xdg, name, env):
+    env = dict(env, PATH='/usr/bin:/bin', HOME='/nonexistent', XDG_CONFIG_HOME=xdg, LIBVIRT_AUTOSTART='0')
+    args = ['-q'] + (['-c', name] if name is not None else []) + ['uri']
+    return {'args': args, 'env': env, 'user': 'nobody'}
 
 
-def _run_resolve(path, name, env):
+def _answer(answer):
+    ok, text = uri_answer(answer)
+    return ('uri' if ok else 'error', text)
+
+
+def _run_resolve(path, name, env, version):
     try:
-        return ('uri', resolve(name, path=path, env_default=env.get('LIBVIRT_DEFAULT_URI')))
+        return ('uri', resolve(name, path=path, env_default=env.get('LIBVIRT_DEFAULT_URI'), libvirt_version=version))
     except lc.ConfError as exc:
         return ('error', exc.message)
 
 
-def test_differential_against_virsh():
-    assert VIRSH, 'virsh is missing: install libvirt-clients (Debian) to run this test'
+@pytest.mark.parametrize('oracle_name', ORACLES)
+def test_differential_against_virsh(oracle_name):
+    virsh = oracle(oracle_name)
     rng = random.Random(SEED)
     root = tempfile.mkdtemp(prefix='vk-resolve.')
     os.chmod(root, 0o755)
@@ -299,14 +298,13 @@ def test_differential_against_virsh():
             with open(path, 'w', newline='') as f:
                 f.write(text)
             os.chmod(path, 0o644)
-            expected = _run_resolve(path, name, env)
+            expected = _run_resolve(path, name, env, virsh.version_tuple)
             # Safety: only the test driver (or a failure) may ever come out,
             # so virsh never contacts a daemon or a host.
             assert expected[0] == 'error' or expected[1].startswith('test:///default'), (text, name, env, expected)
             jobs.append((xdg, path, text, name, env, expected))
 
-        with ThreadPoolExecutor(max_workers=4) as pool:
-            answers = list(pool.map(lambda job: _run_virsh(job[0], job[3], job[4]), jobs))
+        answers = [_answer(a) for a in virsh.run_many([_virsh_job(job[0], job[3], job[4]) for job in jobs])]
 
         features = {
             'crlf': sum('\r\n' in job[2] for job in jobs),
@@ -330,7 +328,8 @@ def test_differential_against_virsh():
             kinds[answer[0]] += 1
             if answer != expected:
                 mismatches.append((text, name, env, expected, answer))
-        print('compared %d cases with virsh (%d URIs, %d errors)' % (len(jobs), kinds['uri'], kinds['error']))
+        print('compared %d cases with virsh %s (%d URIs, %d errors)' % (
+            len(jobs), virsh.version, kinds['uri'], kinds['error']))
         assert not mismatches, '%d mismatches, first ones:\n%s' % (
             len(mismatches), '\n'.join(repr(m) for m in mismatches[:5]))
         # The generator must reach both outcomes in quantity.
