@@ -125,6 +125,16 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+libvirt_version:
+  description:
+    - The version of the libvirt client library on the host (what C(virsh --version) prints), read from
+      C(libvirt.so.0) without contacting any daemon, else from C(virsh --version).
+    - Where libvirt releases read C(libvirt.conf) differently (see C(docs/how-libvirt-picks-a-uri.md)), the
+      files are judged by the rules of this version; without libvirt on the host, by the newest rules.
+    - V(null) when neither the library nor C(virsh) is found.
+  returned: success
+  type: str
+  sample: 11.3.0
 configs:
   description:
     - One entry per file, in this order, the system file, the users' files (in the order of O(users)), then
@@ -614,7 +624,9 @@ def main():
         configs = run(module.params)
     except Refusal as exc:
         module.fail_json(msg=to_native(exc))
-    module.exit_json(changed=False, configs=configs)
+    version = libvirt_conf.host_libvirt_version()
+    module.exit_json(changed=False, configs=configs,
+                     libvirt_version='.'.join(str(part) for part in version) if version else None)
 
 
 if __name__ == '__main__':

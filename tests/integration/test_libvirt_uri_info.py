@@ -6,6 +6,10 @@
 Path-scope files are checked against ``virsh`` run as ``nobody`` reading that file; user-scope files
 against ``virsh`` run as a real user created for the test, with its own home, so that libvirt picks
 the file itself and reads it with that user's permissions.
+
+Every test runs on two targets (see virsh_oracle): this machine (libvirt 9.0), and a Debian 13 root
+(libvirt 11.3, Python 3.13), where the module runs with the root's own Python (chrooted, as
+ansible_python_interpreter) and is checked with the root's own virsh.
 """
 
 from __future__ import (absolute_import, division, print_function)
@@ -13,12 +17,20 @@ __metaclass__ = type
 
 import os
 import pwd
+import shutil
 import subprocess
+import tempfile
 import uuid
 
 import pytest
 
-from playbook_helpers import VIRSH, run_one, virsh_uri
+from playbook_helpers import run_one
+
+from ansible_collections.virtkit.libvirt_client.tests.unit.plugins.module_utils.virsh_oracle import (
+    ORACLES,
+    oracle,
+    uri_answer,
+)
 
 MODULE = 'virtkit.libvirt_client.libvirt_uri_info'
 HAIL = 'test:///default?host=hail'
@@ -43,10 +55,44 @@ def make_conf(base, key, text):
     return path
 
 
+# The target of the current test (set by the autouse fixture below).
+TARGET = {}
+
+
+@pytest.fixture(scope='module')
+def wrappers():
+    directory = tempfile.mkdtemp(prefix='vk-info-targets.')
+    os.chmod(directory, 0o755)
+    yield directory
+    shutil.rmtree(directory, ignore_errors=True)
+
+
+@pytest.fixture(autouse=True, params=ORACLES)
+def target(request, wrappers):
+    """Run the test on this machine, then on the Debian 13 root."""
+    TARGET['oracle'] = oracle(request.param)
+    TARGET['python'] = TARGET['oracle'].wrapper(wrappers, '/usr/bin/python3')
+    yield TARGET['oracle']
+    TARGET.clear()
+
+
 def info(args, **kwargs):
     args = dict(args)
     args.setdefault('system', False)
+    if TARGET['oracle'].name != 'host':
+        # The module runs in the root: its payload goes through stdin, its temporary files to /tmp.
+        kwargs['interpreter'] = TARGET['python']
+        kwargs['extra_env'] = {'ANSIBLE_PIPELINING': '1', 'ANSIBLE_REMOTE_TMP': '/tmp/.ansible-vk-info'}
     return run_one(args, module=MODULE, **kwargs)
+
+
+def virsh_uri(conf_path, name=None, env=None):
+    """(ok, text): the target's ``virsh [-c name] uri`` as nobody, reading DIR/libvirt/libvirt.conf."""
+    assert os.path.basename(conf_path) == 'libvirt.conf'
+    xdg = os.path.dirname(os.path.dirname(conf_path))
+    full = dict(env or {}, PATH='/usr/bin:/bin', HOME='/nonexistent', XDG_CONFIG_HOME=xdg, LIBVIRT_AUTOSTART='0')
+    args = ['-q'] + (['-c', name] if name is not None else []) + ['uri']
+    return uri_answer(TARGET['oracle'].run(args, full, user='nobody'))
 
 
 def expected(resolution):
@@ -82,6 +128,8 @@ def test_valid_file_reports_aliases_duplicates_and_resolutions(world_tmp):
     before = os.stat(str(conf))
     result = info({'paths': [str(conf)], 'names': ['test:///default', 'nosuch', 'hail']})
     assert result['changed'] is False, result
+    # the libvirt of the target, as its virsh reports it
+    assert result['libvirt_version'] == TARGET['oracle'].version
     [config] = result['configs']
     assert config == {
         'scope': 'path', 'user': None, 'path': str(conf), 'read_as': 'root',
@@ -253,13 +301,10 @@ def test_system_file_is_read_as_root_reads_it():
     assert len(result['configs']) == 1
     assert (config['scope'], config['user'], config['path'], config['read_as']) == (
         'system', None, SYSTEM_CONF, 'root')
-    # virsh as root reads the same file.
-    proc = subprocess.run([VIRSH, '-q', '-c', 'test:///default', 'uri'], capture_output=True, text=True,
-                          timeout=60, check=False, env={'PATH': '/usr/bin:/bin', 'LIBVIRT_AUTOSTART': '0'})
-    if proc.returncode == 0:
-        assert config['resolutions']['test:///default'] == {'uri': proc.stdout.strip()}
-    else:
-        assert config['resolutions']['test:///default'] == {'error': proc.stderr.split('error: ')[-1].strip()}
+    # virsh as root (on the target) reads the same file.
+    ok, text = uri_answer(TARGET['oracle'].run(['-q', '-c', 'test:///default', 'uri'],
+                                               {'PATH': '/usr/bin:/bin', 'LIBVIRT_AUTOSTART': '0'}, user=None))
+    assert config['resolutions']['test:///default'] == ({'uri': text} if ok else {'error': text})
     if config['uri_default'] is None:
         assert config['default_uri'] == {'uri': 'qemu:///system', 'source': 'probe'}
 
@@ -312,15 +357,10 @@ def user_conf(pw, text, base=None):
 
 
 def virsh_as(pw, name=None, env=None):
-    """(ok, text): ``virsh [-c name] uri`` run as the user, who finds the file on its own."""
-    cmd = ['runuser', '-u', pw.pw_name, '--', 'env', '-i', 'PATH=/usr/bin:/bin', 'HOME=' + pw.pw_dir,
-           'LIBVIRT_AUTOSTART=0'] + ['%s=%s' % item for item in (env or {}).items()]
-    cmd += [VIRSH, '-q'] + (['-c', name] if name is not None else []) + ['uri']
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=60, check=False)
-    if proc.returncode == 0:
-        return True, proc.stdout.strip()
-    errors = [line[len('error: '):] for line in proc.stderr.splitlines() if line.startswith('error: ')]
-    return False, errors[-1] if errors else proc.stderr.strip()
+    """(ok, text): the target's ``virsh [-c name] uri`` run as the user, who finds the file on its own."""
+    full = dict(env or {}, PATH='/usr/bin:/bin', HOME=pw.pw_dir, LIBVIRT_AUTOSTART='0')
+    args = ['-q'] + (['-c', name] if name is not None else []) + ['uri']
+    return uri_answer(TARGET['oracle'].run(args, full, user=pw.pw_name))
 
 
 def test_user_file_is_found_and_read_as_the_user(user):
