@@ -8,7 +8,10 @@
 # As root virsh reads /etc/libvirt/libvirt.conf; with --user it runs as USER
 # with a clean environment (HOME from passwd, XDG_CONFIG_HOME=DIR if given),
 # so it reads that user's file.  The NAME @default runs virsh without -c, i.e.
-# asks what uri_default resolves to.  One line per NAME:
+# asks what uri_default resolves to.  First a line naming the virsh asked
+# (the host's own: libvirt 9.0 on a Debian 12 host, 11.3 on a Debian 13 one):
+#   @virsh<TAB>ok<TAB>VERSION
+# then one line per NAME:
 #   NAME<TAB>ok<TAB>URI     or     NAME<TAB>error<TAB>MESSAGE
 set -u
 user=""
@@ -23,6 +26,7 @@ done
 tab=$(printf '\t')
 err=$(mktemp)
 trap 'rm -f "$err"' EXIT
+printf '@virsh%sok%s%s\n' "$tab" "$tab" "$(virsh --version 2>/dev/null || echo unknown)"
 for name in "$@"; do
     if [ "$name" = "@default" ]; then
         set -- uri
