@@ -31,6 +31,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 # Steps of `make test`, in order: "target|title".
 TEST_STEPS := \
+	"rootfs|Debian 13 root: libvirt 11.3 for the tests and the fleet (tests/fleet/rootfs.sh)" \
 	"lens|lens tests: augparse (tests/lens/run.sh)" \
 	"pytest|pytest tests/unit tests/integration tests/reliability" \
 	"sanity|ansible-test sanity + units (tests/sanity/run.sh)" \
@@ -38,7 +39,7 @@ TEST_STEPS := \
 	"build|artifact build, offline install, demo (tests/build/run.sh)" \
 	"molecule|molecule (tests/molecule/run.sh)"
 
-.PHONY: help deps venv collection test demo lens pytest units integration sanity lint build \
+.PHONY: rootfs help deps venv collection test demo lens pytest units integration sanity lint build \
 	molecule bench changelog test-matrix clean
 
 help:
@@ -48,8 +49,9 @@ help:
 	@echo "  venv         .venv from requirements.txt + requirements-test.txt (only when they change)"
 	@echo "  collection   link .cache/collections/ansible_collections/virtkit/libvirt_client -> ."
 	@echo "  test         deps venv collection, then stop at the first failing step of:"
-	@echo "               lens, pytest, sanity, lint, build, molecule"
+	@echo "               rootfs, lens, pytest, sanity, lint, build, molecule"
 	@echo "  demo         run demo/demo.yml"
+	@echo "  rootfs       build (once; cached in .cache/roots) the Debian 13 root of the second libvirt"
 	@echo "  lens         augparse tests of the Augeas lens"
 	@echo "  pytest       pytest tests/unit tests/integration (-n PYTEST_WORKERS=$(PYTEST_WORKERS))"
 	@echo "  units        pytest tests/unit"
@@ -133,6 +135,12 @@ demo: deps venv collection
 	ansible-playbook demo/demo.yml
 
 # --- single steps (expect `make venv collection` to have run) ----------------------------
+
+# The Debian 13 root (libvirt 11.3, Python 3.13): the second oracle of the differential tests and the
+# system of the fleet's debian13 hosts.  Built with debootstrap the first time, then only checked.
+export ROOTFS_CACHE := $(CACHE)/roots
+rootfs:
+	bash tests/fleet/rootfs.sh build debian13
 
 lens:
 	@test -f tests/lens/run.sh || { echo "lens: FAIL: tests/lens/run.sh is missing" >&2; exit 1; }

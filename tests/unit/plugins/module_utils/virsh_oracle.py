@@ -41,6 +41,25 @@ REPO_ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', 
 ROOTFS = os.path.join(REPO_ROOT, 'tests', 'fleet', 'rootfs.sh')
 WORKERS = 4
 
+
+def _rootfs_cache():
+    """Where rootfs.sh keeps its roots: $ROOTFS_CACHE, else the first .cache/roots above this file.
+
+    ansible-test runs the unit tests from a copy of the repository made under the
+    repository's own .cache, so walking up finds the cache of the checkout.
+    """
+    if os.environ.get('ROOTFS_CACHE'):
+        return os.environ['ROOTFS_CACHE']
+    directory = REPO_ROOT
+    while True:
+        candidate = os.path.join(directory, '.cache', 'roots')
+        if os.path.isdir(candidate):
+            return candidate
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            return os.path.join(REPO_ROOT, '.cache', 'roots')
+        directory = parent
+
 Answer = collections.namedtuple('Answer', 'rc out err')
 
 # Runs inside the target with its own python3: reads the jobs (JSON) on stdin,
@@ -106,8 +125,8 @@ class Oracle(object):
             return program
         path = os.path.join(directory, '%s-%s' % (self.name, os.path.basename(program)))
         with open(path, 'w') as handle:
-            handle.write('#!/bin/sh\nexec %s "$@"\n' % ' '.join(
-                "'%s'" % arg for arg in [ROOTFS, 'run', self.name] + self.bind_args() + ['--', program]))
+            handle.write('#!/bin/sh\nROOTFS_CACHE=\'%s\' exec %s "$@"\n' % (_rootfs_cache(), ' '.join(
+                "'%s'" % arg for arg in [ROOTFS, 'run', self.name] + self.bind_args() + ['--', program])))
         os.chmod(path, 0o755)
         return path
 
@@ -116,7 +135,8 @@ class Oracle(object):
         if not jobs:
             return []
         request = json.dumps({'virsh': self.virsh, 'jobs': list(jobs), 'workers': WORKERS})
-        proc = subprocess.run(self.python + ['-c', RUNNER], input=request.encode('utf-8'),
+        env = dict(os.environ, ROOTFS_CACHE=_rootfs_cache())
+        proc = subprocess.run(self.python + ['-c', RUNNER], input=request.encode('utf-8'), env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60 + 10 * len(jobs),
                               check=False)
         if proc.returncode != 0:
