@@ -29,7 +29,6 @@ import os
 import random
 import re
 import shutil
-import subprocess
 import tempfile
 
 import pytest

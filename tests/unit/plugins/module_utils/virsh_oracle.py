@@ -60,6 +60,7 @@ def _rootfs_cache():
             return os.path.join(REPO_ROOT, '.cache', 'roots')
         directory = parent
 
+
 Answer = collections.namedtuple('Answer', 'rc out err')
 
 # Runs inside the target with its own python3: reads the jobs (JSON) on stdin,
