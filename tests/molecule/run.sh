@@ -5,7 +5,8 @@
 #
 # Run the molecule scenarios of extensions/molecule/ against a fleet of SSH
 # hosts built on this machine (tests/fleet/fleet.sh; needs root, sshd,
-# unshare and virsh).
+# unshare and virsh): Debian 12 hosts (this machine's system) and Debian 13
+# hosts (the root of tests/fleet/rootfs.sh, built first if needed).
 #
 #   tests/molecule/run.sh              every scenario (molecule test, one by one)
 #   tests/molecule/run.sh NAME...      these scenarios only
@@ -38,6 +39,8 @@ export MOLECULE_NO_LOG=false
 unset LIBVIRT_DEFAULT_URI VIRSH_DEFAULT_CONNECT_URI
 
 cd "$ROOT"
+# The Debian 13 root, before any scenario's bounded time starts (only the first run builds it).
+bash tests/fleet/rootfs.sh build debian13
 scenarios=("$@")
 if [[ ${#scenarios[@]} -eq 0 ]]; then
     for f in extensions/molecule/*/molecule.yml; do
