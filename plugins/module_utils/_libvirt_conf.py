@@ -50,11 +50,9 @@ Notes on how the text is handled:
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
-import ctypes
 import errno
 import os
 import re
-import subprocess
 
 
 MAX_CONFIG_FILE_SIZE = 10 * 1024 * 1024
@@ -505,6 +503,9 @@ def host_libvirt_version():
     """
     if _VERSION:
         return _VERSION[0]
+    # Imported here: only a file or URI where versions differ needs them.
+    import ctypes
+    import subprocess
     found = None
     try:
         lib = ctypes.CDLL('libvirt.so.0')
