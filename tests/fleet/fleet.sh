@@ -248,7 +248,7 @@ cmd_up() {
 
     local -a hostnames=() userlist=() specs=()
     local -A host_os=() host_own=()
-    valid_os "$default_os" || die "--os must be native or a root rootfs.sh knows ($("$ROOTFS" list | tr '\n' ' ')), got '$default_os'"
+    valid_os "$default_os" || die "--os must be native or a root rootfs.sh knows ($("$ROOTFS" list | paste -sd ' ')), got '$default_os'"
     if [[ -n $names ]]; then
         IFS=, read -r -a specs <<<"$names"
         [[ $n -eq 0 || $n -eq ${#specs[@]} ]] || die "N=$n but --names lists ${#specs[@]} hosts"
