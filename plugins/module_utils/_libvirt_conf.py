@@ -12,10 +12,11 @@
 This is a pure-Python parser that accepts exactly the texts libvirt's
 configuration parser accepts, and rejects the others with the same message
 and the same line number (compared with libvirt 9.0 and 11.3; where they
-differ, see ``OVERFLOW_CHECK_SINCE``, the parser follows the version it is given,
-by default the one installed on the host it runs on).  It also provides the accessors libvirt's client
-uses on that file (first occurrence of a key wins, string and string-list
-typing) and the ``uri_aliases`` entry rules.
+differ, see ``OVERFLOW_CHECK_SINCE``, the parser follows the libvirt version
+it is given, by default the one installed on the host it runs on).  It also
+provides the accessors libvirt's client uses on that file (first occurrence
+of a key wins, string and string-list typing) and the ``uri_aliases`` entry
+rules.
 
 Every error is a ``ConfError`` whose ``message`` is the text ``virsh``
 prints after ``error: `` for the same file, for example::
