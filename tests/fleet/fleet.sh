@@ -308,11 +308,11 @@ cmd_up() {
     for h in "${hostnames[@]}"; do
         hdir=$dir/hosts/$h
         mkdir -p "$hdir/etc-libvirt" "$hdir/home"
-        if host_pid "$hdir" >/dev/null; then
-            continue
-        fi
         if [[ -s $hdir/os && ( $(<"$hdir/os") != "${host_os[$h]}" || $(<"$hdir/own_accounts") != "${host_own[$h]}" ) ]]; then
             die "host $h was made as $(<"$hdir/os") (own accounts: $(<"$hdir/own_accounts")); 'down' the fleet to change it"
+        fi
+        if host_pid "$hdir" >/dev/null; then
+            continue
         fi
         printf '%s\n' "${host_os[$h]}" >"$hdir/os"
         printf '%s\n' "${host_own[$h]}" >"$hdir/own_accounts"
