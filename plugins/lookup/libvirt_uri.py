@@ -111,17 +111,13 @@ from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_co
     get_value,
     read_file,
 )
+from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_files import config_path
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_resolve import AliasIndex, resolve
-
-ROOT_CONF = '/etc/libvirt/libvirt.conf'
 
 
 def default_config_path() -> str:
     """The libvirt.conf libvirt reads for the user running this process."""
-    if os.geteuid() == 0:
-        return ROOT_CONF
-    base = os.environ.get('XDG_CONFIG_HOME') or os.path.join(os.path.expanduser('~'), '.config')
-    return os.path.join(base, 'libvirt', 'libvirt.conf')
+    return config_path(os.geteuid(), os.path.expanduser('~'), os.environ.get('XDG_CONFIG_HOME'))
 
 
 def default_probe() -> str:

@@ -553,17 +553,15 @@ def user_file(user, xdg):
         pw = libvirt_files.lookup_user(user)
     except libvirt_files.FileError as exc:
         raise Refusal(to_native(exc))
-    if pw.pw_uid == 0:
-        return pw, libvirt_files.system_path()
-    if xdg not in (None, ''):
-        if not isinstance(xdg, string_types) or not os.path.isabs(xdg):
-            raise Refusal("xdg_config_home of user '%s' must be an absolute path, got %r" % (user, xdg))
-        base = os.path.normpath(xdg)
-    else:
+    if pw.pw_uid != 0:
+        try:
+            libvirt_files.check_xdg_config_home(xdg, pw.pw_name)
+        except libvirt_files.FileError as exc:
+            raise Refusal(to_native(exc))
         if not os.path.isabs(pw.pw_dir):
             raise Refusal("user '%s' has a home directory that is not absolute: '%s'" % (pw.pw_name, pw.pw_dir))
-        base = os.path.join(os.path.normpath(pw.pw_dir), '.config')
-    return pw, os.path.join(base, 'libvirt', 'libvirt.conf')
+    return pw, libvirt_files.config_path(pw.pw_uid, os.path.normpath(pw.pw_dir),
+                                         os.path.normpath(xdg) if xdg else None)
 
 
 def run(params):

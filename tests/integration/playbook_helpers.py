@@ -46,8 +46,12 @@ def playbook_env(extra=None):
     return env
 
 
-def run_play(tasks, interpreter=None, check=False, diff=False, extra_env=None, play_vars=None):
-    """Run ``tasks`` on localhost; returns the list of task results (dicts)."""
+def run_play(tasks, interpreter=None, check=False, diff=False, extra_env=None, play_vars=None, wrapper=()):
+    """Run ``tasks`` on localhost; returns the list of task results (dicts).
+
+    ``wrapper`` is a command that runs ansible-playbook (its arguments follow it), for example one that
+    enters a private mount namespace first.
+    """
     import tempfile
     play = [{
         'name': 'test',
@@ -60,7 +64,7 @@ def run_play(tasks, interpreter=None, check=False, diff=False, extra_env=None, p
         yaml.safe_dump(play, f)
         playbook = f.name
     env = playbook_env(extra_env)
-    cmd = [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), '-i', 'localhost,',
+    cmd = list(wrapper) + [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), '-i', 'localhost,',
            '-c', 'local', playbook]
     if check:
         cmd.append('--check')

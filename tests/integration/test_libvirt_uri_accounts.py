@@ -1,0 +1,253 @@
+# Copyright (c) 2026 virtkit.libvirt_client contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""virtkit.libvirt_client.libvirt_uri_accounts run by ansible-playbook, checked with real virsh as each account.
+
+Every run happens in a private mount namespace where /etc/libvirt, /home,
+/etc/skel and /etc/login.defs are bind mounts of directories of the test,
+so the machine's own files are never touched.  The accounts and the group
+live in the machine's /etc/passwd and /etc/group (created once).
+"""
+
+import glob
+import grp
+import os
+import pwd
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from playbook_helpers import run_play
+
+MODULE = 'virtkit.libvirt_client.libvirt_uri_accounts'
+GROUP = 'vkaccg'
+# (name, member of GROUP as: 'primary', 'supplementary' or None)
+ACCOUNTS = (('vkacc1', 'supplementary'), ('vkacc2', 'supplementary'), ('vkacc3', 'primary'),
+            ('vkacc4', None), ('vkacc5', None))
+HV1 = 'test:///default?host=hv1'
+HV2 = 'test:///default?host=hv2'
+VIRSH = shutil.which('virsh')
+
+
+def ensure_accounts():
+    if subprocess.run(['getent', 'group', GROUP], capture_output=True, check=False).returncode != 0:
+        subprocess.run(['groupadd', GROUP], check=True)
+    gid = grp.getgrnam(GROUP).gr_gid
+    for name, membership in ACCOUNTS:
+        if subprocess.run(['getent', 'passwd', name], capture_output=True, check=False).returncode != 0:
+            cmd = ['useradd', '--no-create-home', '--home-dir', '/home/' + name, '--shell', '/bin/sh']
+            cmd += ['--gid', str(gid)] if membership == 'primary' else ['--user-group']
+            if membership == 'supplementary':
+                cmd += ['--groups', GROUP]
+            subprocess.run(cmd + [name], check=True)
+
+
+class Host(object):
+    """The private files of one test "host": /etc/libvirt, /home, /etc/skel and /etc/login.defs."""
+
+    def __init__(self, root):
+        self.root = root
+        for d in ('etc-libvirt', 'home', 'skel'):
+            os.mkdir(os.path.join(root, d))
+            os.chmod(os.path.join(root, d), 0o755)
+        with open(os.path.join(root, 'login.defs'), 'w') as f:
+            f.write('UID_MIN 1000\nUID_MAX 60000\n')
+        for name, _membership in ACCOUNTS:
+            self.make_home(name)
+
+    def make_home(self, name):
+        pw = pwd.getpwnam(name)
+        home = self.home(name)
+        os.mkdir(home, 0o755)
+        os.chown(home, pw.pw_uid, pw.pw_gid)
+
+    def home(self, name):
+        return os.path.join(self.root, 'home', name)
+
+    def user_conf(self, name):
+        return os.path.join(self.home(name), '.config', 'libvirt', 'libvirt.conf')
+
+    @property
+    def system_conf(self):
+        return os.path.join(self.root, 'etc-libvirt', 'libvirt.conf')
+
+    @property
+    def skel_conf(self):
+        return os.path.join(self.root, 'skel', '.config', 'libvirt', 'libvirt.conf')
+
+    def wrapper(self):
+        """A command entering a private mount namespace with this host's files in place."""
+        mounts = ('mount --bind "$1/etc-libvirt" /etc/libvirt && mount --bind "$1/home" /home && '
+                  'mount --bind "$1/skel" /etc/skel && mount --bind "$1/login.defs" /etc/login.defs && '
+                  'shift && exec "$@"')
+        return ['unshare', '-m', '--propagation', 'private', 'sh', '-c', mounts, 'sh', self.root]
+
+    def run(self, args, **kwargs):
+        return run_play([{'name': 'call', MODULE: args, 'ignore_errors': True}], wrapper=self.wrapper(),
+                        **kwargs)[0]
+
+    def virsh(self, user):
+        """What plain ``virsh uri`` prints for ``user`` on this host (as that user, with its own HOME)."""
+        assert VIRSH, 'virsh is missing: run `make test`, which installs libvirt-clients'
+        cmd = self.wrapper() + ['runuser', '-u', user, '--', 'env', '-i', 'PATH=/usr/bin:/bin',
+                                'HOME=/home/%s' % user if user != 'root' else 'HOME=/root', VIRSH, '-q', 'uri']
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=60, check=False)
+        return proc.stdout.strip() if proc.returncode == 0 else 'error: ' + proc.stderr.strip()
+
+
+@pytest.fixture
+def host(world_tmp):
+    assert os.geteuid() == 0, 'these tests create accounts and mount namespaces: run them as root (make test)'
+    ensure_accounts()
+    return Host(str(world_tmp))
+
+
+def read(path):
+    with open(path) as f:
+        return f.read()
+
+
+SYSTEM = {'aliases': {'hv1': HV1, 'hv2': HV2}, 'uri_default': 'hv1'}
+INHERITED = 'uri_aliases = [\n  "hv1=%s",\n  "hv2=%s",\n]\nuri_default = "hv1"\n' % (HV1, HV2)
+
+
+def test_group_members_and_skel_get_the_system_settings_and_virsh_agrees(host):
+    result = host.run({'system': SYSTEM, 'users_from_group': GROUP, 'skel': True})
+    assert result['changed'] is True and not result.get('failed'), result
+    assert result['accounts'] == ['vkacc1', 'vkacc2', 'vkacc3']
+    assert [(f['scope'], f['user'], f['path']) for f in result['files']] == [
+        ('system', 'root', '/etc/libvirt/libvirt.conf'),
+        ('skel', None, '/etc/skel/.config/libvirt/libvirt.conf'),
+        ('user', 'vkacc1', '/home/vkacc1/.config/libvirt/libvirt.conf'),
+        ('user', 'vkacc2', '/home/vkacc2/.config/libvirt/libvirt.conf'),
+        ('user', 'vkacc3', '/home/vkacc3/.config/libvirt/libvirt.conf')]
+    for path in (host.system_conf, host.skel_conf, host.user_conf('vkacc1'), host.user_conf('vkacc2'),
+                 host.user_conf('vkacc3')):
+        assert read(path) == INHERITED, path
+    for name in ('vkacc1', 'vkacc2', 'vkacc3'):
+        st = os.stat(host.user_conf(name))
+        pw = pwd.getpwnam(name)
+        assert (st.st_uid, st.st_gid) == (pw.pw_uid, pw.pw_gid)
+        for d in (os.path.dirname(host.user_conf(name)), os.path.dirname(os.path.dirname(host.user_conf(name)))):
+            assert os.stat(d).st_uid == pw.pw_uid and os.stat(d).st_mode & 0o777 == 0o700
+        assert host.virsh(name) == HV1
+    assert host.virsh('root') == HV1
+    # The non-members get no file; plain virsh as them still probes.
+    assert not os.path.exists(os.path.dirname(os.path.dirname(host.user_conf('vkacc4'))))
+    assert host.virsh('vkacc4') != HV1
+
+    # An account created after the run starts from /etc/skel, as useradd -m does.
+    shutil.copytree(os.path.join(host.root, 'skel'), host.home('vkacc5'), dirs_exist_ok=True)
+    pw = pwd.getpwnam('vkacc5')
+    for dirpath, dirnames, filenames in os.walk(host.home('vkacc5')):
+        for name in [dirpath] + [os.path.join(dirpath, n) for n in filenames]:
+            os.chown(name, pw.pw_uid, pw.pw_gid)
+    assert host.virsh('vkacc5') == HV1
+
+    before = dict((p, os.stat(p).st_mtime_ns) for p in (host.system_conf, host.user_conf('vkacc1')))
+    again = host.run({'system': SYSTEM, 'users_from_group': GROUP, 'skel': True})
+    assert again['changed'] is False and not again.get('failed'), again
+    assert dict((p, os.stat(p).st_mtime_ns) for p in before) == before
+
+
+def test_check_mode_creates_nothing_and_diff_names_each_file(host):
+    result = host.run({'system': SYSTEM, 'users_from_group': GROUP, 'skel': True}, check=True, diff=True)
+    assert result['changed'] is True, result
+    assert os.listdir(os.path.join(host.root, 'etc-libvirt')) == []
+    assert os.listdir(os.path.join(host.root, 'skel')) == []
+    for name, _membership in ACCOUNTS:
+        assert os.listdir(host.home(name)) == []
+    headers = [(d['before_header'], d['after'] == INHERITED) for d in result['diff']]
+    assert headers == [('/etc/libvirt/libvirt.conf', True), ('/etc/skel/.config/libvirt/libvirt.conf', True),
+                       ('/home/vkacc1/.config/libvirt/libvirt.conf', True),
+                       ('/home/vkacc2/.config/libvirt/libvirt.conf', True),
+                       ('/home/vkacc3/.config/libvirt/libvirt.conf', True)]
+
+
+def test_explicit_entries_override_per_key_and_root_means_the_system_file(host):
+    users = [{'user': 'vkacc4', 'aliases': {'own': 'test:///default?host=own', 'hv2': 'test:///default?x=1'},
+              'uri_default': 'own'},
+             {'user': 'root', 'aliases': {'rootonly': 'test:///default?host=root'}}]
+    result = host.run({'system': SYSTEM, 'users': users})
+    assert not result.get('failed'), result
+    assert [(f['scope'], f['user']) for f in result['files']] == [('system', 'root'), ('user', 'vkacc4')]
+    assert read(host.system_conf) == ('uri_aliases = [\n  "hv1=%s",\n  "hv2=%s",\n  "rootonly=test:///default'
+                                      '?host=root",\n]\nuri_default = "hv1"\n' % (HV1, HV2))
+    assert not os.path.exists(os.path.join(host.root, 'home', 'root'))
+    assert read(host.user_conf('vkacc4')) == (
+        'uri_aliases = [\n  "hv1=%s",\n  "hv2=test:///default?x=1",\n  "rootonly=test:///default?host=root",\n'
+        '  "own=test:///default?host=own",\n]\nuri_default = "own"\n' % HV1)
+    assert host.virsh('vkacc4') == 'test:///default?host=own'
+    assert host.virsh('root') == HV1
+
+
+def test_without_inherit_only_explicit_entries_count(host):
+    result = host.run({'system': SYSTEM, 'users_from_group': GROUP, 'inherit': False,
+                       'users': [{'user': 'vkacc1', 'uri_default': HV2}]})
+    assert not result.get('failed'), result
+    assert [(f['scope'], f['user']) for f in result['files']] == [('system', 'root'), ('user', 'vkacc1')]
+    assert read(host.user_conf('vkacc1')) == 'uri_default = "%s"\n' % HV2
+    assert not os.path.exists(os.path.join(host.home('vkacc2'), '.config'))
+    assert host.virsh('vkacc1') == HV2
+
+
+def test_unsafe_homes_are_reported_and_left_alone_while_others_are_done(host):
+    # vkacc1: ~/.config is a link to a directory of root's; vkacc2: home owned by root; vkacc3: no home.
+    target = os.path.join(host.root, 'elsewhere')
+    os.mkdir(target)
+    os.symlink(target, os.path.join(host.home('vkacc1'), '.config'))
+    os.chown(host.home('vkacc2'), 0, 0)
+    os.rmdir(host.home('vkacc3'))
+    result = host.run({'system': SYSTEM, 'users_from_group': GROUP,
+                       'users': [{'user': 'vkacc4', 'uri_default': HV2}]})
+    assert result.get('failed') is True and result['changed'] is True, result
+    unsafe = dict((u['user'], u['reason']) for u in result['unsafe'])
+    assert sorted(unsafe) == ['vkacc1', 'vkacc2', 'vkacc3']
+    assert 'symbolic link' in unsafe['vkacc1']
+    assert 'belongs to uid 0' in unsafe['vkacc2']
+    assert 'No such file or directory' in unsafe['vkacc3']
+    for name in ('vkacc1', 'vkacc2', 'vkacc3'):
+        assert name in result['msg'] and unsafe[name] in result['msg']
+    assert os.listdir(target) == []
+    assert os.listdir(host.home('vkacc2')) == []
+    assert read(host.user_conf('vkacc4')) == INHERITED.replace('uri_default = "hv1"', 'uri_default = "%s"' % HV2)
+    assert read(host.system_conf) == INHERITED
+
+
+def test_all_users_follows_login_defs(host):
+    with open(os.path.join(host.root, 'login.defs'), 'w') as f:
+        f.write('# only vkacc2 and vkacc3\nUID_MIN %d\nUID_MAX\t%d\n'
+                % (pwd.getpwnam('vkacc2').pw_uid, pwd.getpwnam('vkacc3').pw_uid))
+    result = host.run({'system': SYSTEM, 'all_users': True})
+    assert not result.get('failed'), result
+    assert result['accounts'] == ['vkacc2', 'vkacc3']
+
+
+def test_refusals_name_the_value_and_change_nothing(host):
+    result = host.run({'system': {'aliases': {'bad name': HV1}}, 'users_from_group': GROUP})
+    assert result.get('failed') is True
+    assert "alias name 'bad name' is not a valid alias name" in result['msg']
+    result = host.run({'system': SYSTEM, 'users_from_group': 'vk-no-such-group'})
+    assert result.get('failed') is True
+    assert result['msg'] == "users_from_group: there is no group 'vk-no-such-group' on this host"
+    assert os.listdir(os.path.join(host.root, 'etc-libvirt')) == []
+
+
+def test_unchanged_run_needs_no_augeas_and_a_change_says_it_is_missing(host):
+    pyenv = os.environ.get('PYENV_ROOT', os.path.expanduser('~/.pyenv'))
+    candidates = sorted(glob.glob(os.path.join(pyenv, 'versions', '3.*', 'bin', 'python3')))
+    bare = [p for p in candidates
+            if subprocess.run([p, '-c', 'import sys; assert sys.version_info >= (3, 8); import augeas'],
+                              capture_output=True, check=False).returncode != 0
+            and subprocess.run([p, '-c', 'import sys; assert sys.version_info >= (3, 8)'],
+                               capture_output=True, check=False).returncode == 0]
+    assert bare, 'no Python without python-augeas found under pyenv'
+    with open(host.system_conf, 'w') as f:
+        f.write(INHERITED)
+    result = host.run({'system': SYSTEM}, interpreter=bare[0])
+    assert result['changed'] is False and not result.get('failed'), result
+    result = host.run({'system': dict(SYSTEM, uri_default='hv2')}, interpreter=bare[0])
+    assert result.get('failed') is True and result['missing_python_augeas'] is True, result
+    assert read(host.system_conf) == INHERITED
