@@ -28,10 +28,13 @@ author:
   - virtkit.libvirt_client maintainers (@virtkit)
 requirements:
   - python-augeas (C(python3-augeas) on Debian, Ubuntu, Fedora, EL and openSUSE, C(python-augeas) on Arch) on the
-    target, with the Augeas library. The lens is carried by the module; no lens package is needed.
+    target, with the Augeas library, when the file has to change (a run that changes nothing does not load it).
+    The lens is carried by the module; no lens package is needed.
   - Python 3 on the target.
 extends_documentation_fragment:
   - ansible.builtin.files
+  - virtkit.libvirt_client._target
+  - virtkit.libvirt_client._file
 attributes:
   check_mode:
     support: full
@@ -78,49 +81,6 @@ options:
       - The empty string removes C(uri_default) (libvirt rejects an empty one, so it is never written).
       - Omitted, C(uri_default) is left alone.
     type: str
-  scope:
-    description:
-      - V(system) edits C(/etc/libvirt/libvirt.conf), the file libvirt reads for root.
-      - V(user) edits the file libvirt reads for O(user), C($XDG_CONFIG_HOME/libvirt/libvirt.conf).
-      - Ignored when O(path) is given.
-    type: str
-    choices: [system, user]
-    default: system
-  user:
-    description:
-      - With O(scope=user), the user whose file is edited (a name or uid). Defaults to the user the connection
-        logged in as (C(SUDO_USER) when the module runs under sudo), else the user the module runs as.
-      - Directories below the user's home are never followed through symbolic links and must belong to the user;
-        the file must be a regular file of that user with one link. New directories get mode C(0700) and new
-        files C(0644) (or O(mode)), owned by the user.
-      - In this scope O(owner), O(group), O(mode) and the backup are applied through the opened directory, never
-        through a path; O(attributes), O(seuser), O(serole), O(setype) and O(selevel) are refused.
-    type: str
-  xdg_config_home:
-    description:
-      - With O(scope=user), the user's C(XDG_CONFIG_HOME), an absolute path inside the user's home. Default
-        C(~/.config).
-    type: path
-  path:
-    description:
-      - Edit this file instead, for images, chroots and tests. Takes precedence over O(scope).
-    type: path
-  follow:
-    description:
-      - In system scope or with O(path), edit the target of a symbolic link at the file's path rather than
-        refusing it. User scope never follows links.
-    type: bool
-    default: true
-  create:
-    description:
-      - Create a missing file and its missing directories. With V(false), a missing file is a failure.
-    type: bool
-    default: true
-  backup:
-    description:
-      - Keep a timestamped copy of the file before changing it.
-    type: bool
-    default: false
 notes:
   - Aliases are looked up once; an alias whose target is another alias's name is not followed by libvirt, so
     such a target is refused as a URI without a driver.
@@ -169,6 +129,23 @@ path:
   returned: always
   type: str
   sample: /etc/libvirt/libvirt.conf
+scope:
+  description:
+    - V(system), V(user) or V(path), the kind of file edited. V(system) for O(scope=user) with root, whose file
+      libvirt takes to be the system file.
+  returned: always
+  type: str
+  sample: user
+user:
+  description: With O(scope=user), the account whose file was edited.
+  returned: with O(scope=user)
+  type: str
+  sample: alice
+missing_python_augeas:
+  description: True when the file had to change and python-augeas cannot be imported on the target.
+  returned: on that failure
+  type: bool
+  sample: true
 aliases:
   description: The well-formed C(uri_aliases) entries after the run, in file order.
   returned: always

@@ -251,3 +251,14 @@ def test_unchanged_run_needs_no_augeas_and_a_change_says_it_is_missing(host):
     result = host.run({'system': dict(SYSTEM, uri_default='hv2')}, interpreter=bare[0])
     assert result.get('failed') is True and result['missing_python_augeas'] is True, result
     assert read(host.system_conf) == INHERITED
+
+
+def test_alias_module_user_scope_for_root_edits_the_system_file(host):
+    result = run_play([{'name': 'call', 'virtkit.libvirt_client.libvirt_uri_alias': {
+        'scope': 'user', 'user': 'root', 'name': 'hv1', 'uri': HV1}, 'ignore_errors': True}],
+        wrapper=host.wrapper())[0]
+    assert not result.get('failed'), result
+    assert (result['scope'], result['user'], result['path']) == ('system', 'root', '/etc/libvirt/libvirt.conf')
+    assert read(host.system_conf) == 'uri_aliases = [\n  "hv1=%s",\n]\n' % HV1
+    assert not os.path.exists('/root/.config/libvirt/libvirt.conf') or 'hv1=' not in read(
+        '/root/.config/libvirt/libvirt.conf')
