@@ -302,6 +302,17 @@ def _warn_malformed(module, path, malformed):
                     % (path, entry, message, alias_part(entry)))
 
 
+def _selinux_setter(module, path, exists):
+    """A function giving a temporary file the SELinux context ``path`` has (or gets by default), or None."""
+    if not module.selinux_enabled():
+        return None
+    context = module.selinux_context(path) if exists else module.selinux_default_context(path)
+
+    def setter(tmp_path):
+        module.set_context_if_different(tmp_path, context, False)
+    return setter
+
+
 def apply(module, opener, path, spec, user_attrs=None, file_args=None, selinux=True):
     """Make one file say what ``spec`` asks; returns the result dict of that file.
 
@@ -359,12 +370,8 @@ def apply(module, opener, path, spec, user_attrs=None, file_args=None, selinux=T
                     result['backup_file'] = target.backup(data)
                 else:
                     result['backup_file'] = module.backup_local(path)
-            context_setter = None
-            if selinux and user_attrs is None and module.selinux_enabled():
-                context = module.selinux_context(path) if data is not None else module.selinux_default_context(path)
-
-                def context_setter(tmp_path):
-                    module.set_context_if_different(tmp_path, context, False)
+            context_setter = _selinux_setter(module, path, data is not None) if selinux and user_attrs is None \
+                else None
             mode = file_args.get('mode') if file_args else None
             target.write(to_bytes(new_text), mode=octal_mode(mode), selinux=context_setter)
         if user_attrs is not None and target is not None:

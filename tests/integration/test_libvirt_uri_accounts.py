@@ -3,105 +3,43 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """virtkit.libvirt_client.libvirt_uri_accounts run by ansible-playbook, checked with real virsh as each account.
 
-Every run happens in a private mount namespace where /etc/libvirt, /home,
-/etc/skel and /etc/login.defs are bind mounts of directories of the test,
-so the machine's own files are never touched.  The accounts and the group
-live in the machine's /etc/passwd and /etc/group (created once).
+Every run happens in a private mount namespace (``playbook_helpers.PrivateHost``)
+with its own /etc/libvirt, /home, /etc/skel, /etc/login.defs and accounts
+(/etc/passwd and /etc/group), so nothing of the machine's is touched.
 """
 
 import glob
-import grp
 import os
-import pwd
 import shutil
 import subprocess
-import sys
 
 import pytest
 
-from playbook_helpers import run_play
+from playbook_helpers import PrivateHost, run_play
 
 MODULE = 'virtkit.libvirt_client.libvirt_uri_accounts'
 GROUP = 'vkaccg'
-# (name, member of GROUP as: 'primary', 'supplementary' or None)
-ACCOUNTS = (('vkacc1', 'supplementary'), ('vkacc2', 'supplementary'), ('vkacc3', 'primary'),
-            ('vkacc4', None), ('vkacc5', None))
+GID = 2950
+# vkacc1 and vkacc2 are supplementary members of GROUP, vkacc3 a primary one; vkacc4 and vkacc5 are not members.
+ACCOUNTS = {'vkacc1': 2901, 'vkacc2': 2902, 'vkacc3': (2903, GID), 'vkacc4': 2904, 'vkacc5': 2905}
 HV1 = 'test:///default?host=hv1'
 HV2 = 'test:///default?host=hv2'
-VIRSH = shutil.which('virsh')
 
 
-def ensure_accounts():
-    if subprocess.run(['getent', 'group', GROUP], capture_output=True, check=False).returncode != 0:
-        subprocess.run(['groupadd', GROUP], check=True)
-    gid = grp.getgrnam(GROUP).gr_gid
-    for name, membership in ACCOUNTS:
-        if subprocess.run(['getent', 'passwd', name], capture_output=True, check=False).returncode != 0:
-            cmd = ['useradd', '--no-create-home', '--home-dir', '/home/' + name, '--shell', '/bin/sh']
-            cmd += ['--gid', str(gid)] if membership == 'primary' else ['--user-group']
-            if membership == 'supplementary':
-                cmd += ['--groups', GROUP]
-            subprocess.run(cmd + [name], check=True)
-
-
-class Host(object):
-    """The private files of one test "host": /etc/libvirt, /home, /etc/skel and /etc/login.defs."""
-
-    def __init__(self, root):
-        self.root = root
-        for d in ('etc-libvirt', 'home', 'skel'):
-            os.mkdir(os.path.join(root, d))
-            os.chmod(os.path.join(root, d), 0o755)
-        with open(os.path.join(root, 'login.defs'), 'w') as f:
-            f.write('UID_MIN 1000\nUID_MAX 60000\n')
-        for name, _membership in ACCOUNTS:
-            self.make_home(name)
-
-    def make_home(self, name):
-        pw = pwd.getpwnam(name)
-        home = self.home(name)
-        os.mkdir(home, 0o755)
-        os.chown(home, pw.pw_uid, pw.pw_gid)
-
-    def home(self, name):
-        return os.path.join(self.root, 'home', name)
-
-    def user_conf(self, name):
-        return os.path.join(self.home(name), '.config', 'libvirt', 'libvirt.conf')
-
-    @property
-    def system_conf(self):
-        return os.path.join(self.root, 'etc-libvirt', 'libvirt.conf')
-
-    @property
-    def skel_conf(self):
-        return os.path.join(self.root, 'skel', '.config', 'libvirt', 'libvirt.conf')
-
-    def wrapper(self):
-        """A command entering a private mount namespace with this host's files in place."""
-        mounts = ('mount --bind "$1/etc-libvirt" /etc/libvirt && mount --bind "$1/home" /home && '
-                  'mount --bind "$1/skel" /etc/skel && mount --bind "$1/login.defs" /etc/login.defs && '
-                  'shift && exec "$@"')
-        return ['unshare', '-m', '--propagation', 'private', 'sh', '-c', mounts, 'sh', self.root]
-
-    def run(self, args, **kwargs):
-        return run_play([{'name': 'call', MODULE: args, 'ignore_errors': True}], wrapper=self.wrapper(),
-                        **kwargs)[0]
-
-    def virsh(self, user):
-        """What plain ``virsh uri`` prints for ``user`` on this host (as that user, with its own HOME)."""
-        assert VIRSH, 'virsh is missing: run `make test`, which installs libvirt-clients'
-        cmd = self.wrapper() + ['runuser', '-u', user, '--', 'env', '-i', 'PATH=/usr/bin:/bin',
-                                'HOME=/home/%s' % user if user != 'root' else 'HOME=/root', VIRSH, '-q', 'uri']
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=60, check=False)
-        return proc.stdout.strip() if proc.returncode == 0 else 'error: ' + proc.stderr.strip()
+class Host(PrivateHost):
+    def run(self, args, **kwargs):  # pylint: disable=arguments-differ
+        return PrivateHost.run(self, MODULE, args, **kwargs)
 
 
 @pytest.fixture
 def host(world_tmp):
-    assert os.geteuid() == 0, 'these tests create accounts and mount namespaces: run them as root (make test)'
-    ensure_accounts()
-    return Host(str(world_tmp))
+    assert os.geteuid() == 0, 'these tests use mount namespaces: run them as root (make test)'
+    return Host(world_tmp, accounts=ACCOUNTS, members={GROUP: (GID, ['vkacc1', 'vkacc2'])})
+
+
+def uid_gid(name):
+    ids = ACCOUNTS[name]
+    return ids if isinstance(ids, tuple) else (ids, ids)
 
 
 def read(path):
@@ -128,10 +66,10 @@ def test_group_members_and_skel_get_the_system_settings_and_virsh_agrees(host):
         assert read(path) == INHERITED, path
     for name in ('vkacc1', 'vkacc2', 'vkacc3'):
         st = os.stat(host.user_conf(name))
-        pw = pwd.getpwnam(name)
-        assert (st.st_uid, st.st_gid) == (pw.pw_uid, pw.pw_gid)
+        uid, gid = uid_gid(name)
+        assert (st.st_uid, st.st_gid) == (uid, gid)
         for d in (os.path.dirname(host.user_conf(name)), os.path.dirname(os.path.dirname(host.user_conf(name)))):
-            assert os.stat(d).st_uid == pw.pw_uid and os.stat(d).st_mode & 0o777 == 0o700
+            assert os.stat(d).st_uid == uid and os.stat(d).st_mode & 0o777 == 0o700
         assert host.virsh(name) == HV1
     assert host.virsh('root') == HV1
     # The non-members get no file; plain virsh as them still probes.
@@ -140,10 +78,9 @@ def test_group_members_and_skel_get_the_system_settings_and_virsh_agrees(host):
 
     # An account created after the run starts from /etc/skel, as useradd -m does.
     shutil.copytree(os.path.join(host.root, 'skel'), host.home('vkacc5'), dirs_exist_ok=True)
-    pw = pwd.getpwnam('vkacc5')
     for dirpath, dirnames, filenames in os.walk(host.home('vkacc5')):
         for name in [dirpath] + [os.path.join(dirpath, n) for n in filenames]:
-            os.chown(name, pw.pw_uid, pw.pw_gid)
+            os.chown(name, *uid_gid('vkacc5'))
     assert host.virsh('vkacc5') == HV1
 
     before = dict((p, os.stat(p).st_mtime_ns) for p in (host.system_conf, host.user_conf('vkacc1')))
@@ -157,7 +94,7 @@ def test_check_mode_creates_nothing_and_diff_names_each_file(host):
     assert result['changed'] is True, result
     assert os.listdir(os.path.join(host.root, 'etc-libvirt')) == []
     assert os.listdir(os.path.join(host.root, 'skel')) == []
-    for name, _membership in ACCOUNTS:
+    for name in ACCOUNTS:
         assert os.listdir(host.home(name)) == []
     headers = [(d['before_header'], d['after'] == INHERITED) for d in result['diff']]
     assert headers == [('/etc/libvirt/libvirt.conf', True), ('/etc/skel/.config/libvirt/libvirt.conf', True),
@@ -217,9 +154,8 @@ def test_unsafe_homes_are_reported_and_left_alone_while_others_are_done(host):
 
 
 def test_all_users_follows_login_defs(host):
-    with open(os.path.join(host.root, 'login.defs'), 'w') as f:
-        f.write('# only vkacc2 and vkacc3\nUID_MIN %d\nUID_MAX\t%d\n'
-                % (pwd.getpwnam('vkacc2').pw_uid, pwd.getpwnam('vkacc3').pw_uid))
+    host.set_login_defs('# only vkacc2 and vkacc3\nUID_MIN %d\nUID_MAX\t%d\n'
+                        % (uid_gid('vkacc2')[0], uid_gid('vkacc3')[0]))
     result = host.run({'system': SYSTEM, 'all_users': True})
     assert not result.get('failed'), result
     assert result['accounts'] == ['vkacc2', 'vkacc3']

@@ -277,7 +277,7 @@ def test_bad_input_is_refused_with_a_clear_message(world_tmp):
 
     result = info({'users': ['nobody'], 'xdg_config_home': {'nobody': 'relative/dir'}})
     assert result['failed'] is True
-    assert result['msg'] == "xdg_config_home of user 'nobody' must be an absolute path, got 'relative/dir'"
+    assert result['msg'] == "xdg_config_home 'relative/dir' of user 'nobody' is not an absolute path"
 
     result = info({'environment': {'LIBVIRT_DEFAULT_URI': ['hail']}})
     assert result['failed'] is True
