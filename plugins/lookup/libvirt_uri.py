@@ -59,6 +59,19 @@ options:
       - The URI the libvirt probe answers when neither E(LIBVIRT_DEFAULT_URI) nor C(uri_default) names one.
       - Defaults to C(qemu:///system) when Ansible runs as root on the controller, else C(qemu:///session).
     type: str
+  details:
+    description:
+      - Return a dictionary per term instead of the URI alone, with the resolved C(uri) and the effective
+        remote C(mode).
+      - The mode is the one libvirt's remote driver goes on with - the URI's C(mode=) parameter (the last one,
+        its name in any case), else the file's C(remote_mode), else C(auto). It is V(null) for URIs the remote
+        driver does not handle (C(test:///...) and C(esx://...) for instance, and embedded C(.../embed) URIs).
+      - The value is reported as libvirt reads it; libvirt refuses to connect with values other than C(auto),
+        C(legacy) and C(direct). A C(remote_mode) that is not a string fails the lookup with libvirt's message
+        when a URI needs it, as it fails the connection.
+    type: bool
+    default: false
+    version_added: 0.2.0
 notes:
   - E(LIBVIRT_DEFAULT_URI) and E(VIRSH_DEFAULT_CONNECT_URI) are read from the controller's environment.
   - Errors carry libvirt's own wording (what C(virsh) prints after C(error:)), with the file and line concerned.
@@ -88,14 +101,20 @@ EXAMPLES = r"""
 - name: What virsh would use without -c
   ansible.builtin.debug:
     msg: "{{ lookup('virtkit.libvirt_client.libvirt_uri', '', virsh=true) }}"
+
+- name: Which daemon mode does an alias use (mode= in the URI, else remote_mode in the file, else auto)?
+  ansible.builtin.debug:
+    msg: "{{ lookup('virtkit.libvirt_client.libvirt_uri', 'hail', details=true).mode }}"
 """
 
 RETURN = r"""
 _raw:
   description:
     - One resolved URI per term, in term order (one URI for the default when no term is given).
+    - With O(details=true), one dictionary per term instead, with keys C(uri) (the resolved URI) and C(mode)
+      (the effective remote mode, V(null) when the remote driver does not handle the URI).
   type: list
-  elements: str
+  elements: raw
   sample:
     - qemu+ssh://root@lab/system
 """
@@ -108,10 +127,17 @@ from ansible.plugins.lookup import LookupBase
 
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_conf import (
     ConfError,
+    get_string,
     get_value,
     read_file,
 )
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_resolve import AliasIndex, resolve
+from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_uri import (
+    URIError,
+    effective_remote_mode,
+    parse_uri,
+    remote_driver_handles,
+)
 
 ROOT_CONF = '/etc/libvirt/libvirt.conf'
 
@@ -168,12 +194,32 @@ class LookupModule(LookupBase):
                                          % (type(term).__name__, term))
             term = to_text(term)
             try:
-                results.append(resolve(term, entries=entries, path=path, aliases=aliases,
-                                       env_default=env_default, virsh_default=virsh_default,
-                                       no_aliases=no_aliases, probe=probe, alias_index=index, checked=checked))
+                uri = resolve(term, entries=entries, path=path, aliases=aliases,
+                              env_default=env_default, virsh_default=virsh_default,
+                              no_aliases=no_aliases, probe=probe, alias_index=index, checked=checked)
             except ConfError as exc:
                 raise AnsibleLookupError(self._message(term, exc, path, entries, aliases_opt is not None)) from None
+            if self.get_option('details'):
+                uri = {'uri': uri, 'mode': self._mode(term, uri, entries, path)}
+            results.append(uri)
         return results
+
+    @staticmethod
+    def _mode(term, uri, entries, path):
+        """The effective remote mode of ``uri``: mode=, else the file's remote_mode, else auto."""
+        shown = "'%s'" % term if term else 'the default connection'
+        try:
+            if not remote_driver_handles(uri):
+                return None
+            if any(name.lower() == 'mode' for name in parse_uri(uri)['params']):
+                return effective_remote_mode(uri)
+            # libvirt reads the file's remote_mode only for URIs without mode=.
+            return effective_remote_mode(uri, get_string(entries, 'remote_mode', path))
+        except ConfError as exc:
+            raise AnsibleLookupError('libvirt_uri: cannot tell the mode of %s (%s): %s'
+                                     % (shown, uri, exc.message)) from None
+        except URIError as exc:
+            raise AnsibleLookupError('libvirt_uri: cannot tell the mode of %s (%s): %s' % (shown, uri, exc)) from None
 
     @staticmethod
     def _message(term, exc, path, entries, from_option):

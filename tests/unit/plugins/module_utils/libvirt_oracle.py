@@ -114,12 +114,13 @@ class LibvirtOracle(object):
             raise OracleError('timed out: %s' % ' '.join(command[:12]))
         return proc.returncode, proc.stdout.decode('utf-8', 'surrogateescape')
 
-    def connect_many(self, uris, conf_text=None, as_root=False, env=None, batch=300, workers=2):
+    def connect_many(self, uris, conf_text=None, as_root=False, env=None, batch=300, workers=2, raw=False):
         """``virsh connect URI`` for each of ``uris`` (in batches, one virsh per batch).
 
         Returns one ``(ok, text)`` per URI: ok True when the connection opened,
         else text is the last ``error: `` line libvirt printed for it (without
-        ``error: ``).
+        ``error: ``); with ``raw``, ``(ok, text, output)`` with all virsh printed for it
+        (libvirt's log lines too, when ``env`` turns logging on).
         """
         for uri in uris:
             if "'" in uri or '\n' in uri:
@@ -129,13 +130,13 @@ class LibvirtOracle(object):
         def one(chunk):
             work = self.workdir()
             try:
-                script = '; '.join("echo %s%d; connect '%s'" % (MARK, i, uri) for i, uri in enumerate(chunk))
-                script += '; echo %s%d' % (MARK, len(chunk))
+                script = '; '.join("echo %s%d.; connect '%s'" % (MARK, i, uri) for i, uri in enumerate(chunk))
+                script += '; echo %s%d.' % (MARK, len(chunk))
                 _rc, out = self._run(self._command(work, ['virsh', '-q', script], as_root, 'libvirt.conf',
                                                    conf_text, env))
             finally:
                 self.cleanup(work)
-            return _split_batch(out, len(chunk))
+            return _split_batch(out, len(chunk), raw)
 
         with ThreadPoolExecutor(max_workers=workers) as pool:
             results = []
@@ -156,20 +157,21 @@ class LibvirtOracle(object):
         return rc, errors, out, home
 
 
-def _split_batch(out, count):
+def _split_batch(out, count, raw=False):
     answers = []
     pieces = out.split(MARK)
     if len(pieces) != count + 2:
         raise OracleError('virsh batch output has %d markers instead of %d:\n%s' % (len(pieces) - 1, count + 1,
                                                                                     out[-2000:]))
     for index, piece in enumerate(pieces[1:]):
-        if not piece.startswith(str(index)) or piece[len(str(index)):][:1].isdigit():
+        if not piece.startswith('%d.' % index):
             raise OracleError('virsh batch output out of order at %d: %r' % (index, piece[:200]))
         if index == count:
             break
-        rest = piece[len(str(index)):]
+        rest = piece[len('%d.' % index):]
         errors = [line[len('error: '):] for line in rest.splitlines() if line.startswith('error: ')]
-        answers.append((not errors, errors[-1] if errors else ''))
+        answer = (not errors, errors[-1] if errors else '')
+        answers.append(answer + (rest,) if raw else answer)
     return answers
 
 

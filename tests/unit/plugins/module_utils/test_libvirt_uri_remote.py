@@ -355,3 +355,30 @@ def test_remote_rules_against_virsh(oracle, as_root):
     assert counts['refused'] > total // 3 and counts['later'] > total // 10, counts
     print('%s as %s: %d URI x configuration pairs in %.1f s: %r'
           % (oracle.name, 'root' if as_root else 'user', total, elapsed, counts))
+
+
+MODE_LOG = re.compile(r'remoteGetUNIXSocket:\d+ : Choosing remote socket for transport=(\S+) mode=(\S+) ')
+
+
+@pytest.mark.parametrize('oracle', ORACLES, ids=[oracle.name for oracle in ORACLES])
+def test_effective_mode_against_virsh_log(oracle):
+    """libvirt logs the mode it goes on with when it picks a socket (unix and SSH transports)."""
+    uris = ['qemu:///system', 'qemu:///session', 'qemu+unix:///system?mode=legacy',
+            'qemu+ssh://127.0.0.1:1/system', 'qemu+ssh://[::1]:1/system?mode=direct&socket=/s',
+            'qemu+ssh://127.0.0.1:1/session?mode=legacy', 'qemu+libssh://127.0.0.1:1/system?MODE=auto',
+            'qemu+ssh://127.0.0.1:1/system?mode=direct&mode=legacy', 'remote+ssh://[::1]:1/']
+    seen = set()
+    for mode, _proxy, conf in file_configs():
+        if mode in ('bogus', 'direct') or _proxy == 'bogus':
+            continue
+        answers = oracle.connect_many(uris, conf, env={'LIBVIRT_LOG_FILTERS': '1:remote.remote_sockets',
+                                                       'LIBVIRT_LOG_OUTPUTS': '1:stderr'}, raw=True)
+        for uri, (_ok, _text, output) in zip(uris, answers):
+            logged = MODE_LOG.findall(output)
+            expected = effective_remote_mode(uri, mode)
+            if 'socket=' in uri:
+                assert logged == [], (uri, output)
+                continue
+            assert [found[1] for found in logged] == [expected], (uri, mode, output)
+            seen.add(expected)
+    assert seen == {'auto', 'legacy'}
