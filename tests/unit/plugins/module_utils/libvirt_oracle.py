@@ -144,6 +144,29 @@ class LibvirtOracle(object):
                 results.extend(answers)
         return results
 
+    def admin_connect_many(self, names, conf_text=None, as_root=False, env=None):
+        """``virt-admin connect NAME`` for each of ``names`` in one virt-admin (None: no name, the default).
+
+        None may only come first (``connect`` without a name reuses the last one).  Returns
+        ``(answers, home)``: one ``(ok, text)`` per name as connect_many gives them, and the
+        HOME the client ran with (the base of ``/session`` sockets).
+        """
+        if None in names[1:]:
+            raise OracleError('None (the default connection) must come first')
+        for name in names:
+            if name is not None and ("'" in name or '\n' in name):
+                raise OracleError('cannot pass %r in a virt-admin command line' % name)
+        commands = ['echo %s%d.; connect%s' % (MARK, i, '' if name is None else " '%s'" % name)
+                    for i, name in enumerate(names)]
+        script = '; '.join(commands) + '; echo %s%d.' % (MARK, len(names))
+        work = self.workdir()
+        try:
+            _rc, out = self._run(self._command(work, ['virt-admin', '-q', script], as_root,
+                                               'libvirt-admin.conf', conf_text, env))
+        finally:
+            self.cleanup(work)
+        return _split_batch(out, len(names)), work + '/home'
+
     def virt_admin(self, args, conf_text=None, as_root=False, env=None):
         """Run ``virt-admin -q ARGS``; returns (returncode, error lines without 'error: ', output)."""
         work = self.workdir()

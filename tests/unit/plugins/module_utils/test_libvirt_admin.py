@@ -185,10 +185,11 @@ ENVS = [{}, {'XDG_RUNTIME_DIR': '/nonexistent/xr'}, {'XDG_CACHE_HOME': '/nonexis
         {'LIBVIRT_ADMIN_DEFAULT_URI': 'q'}, {'LIBVIRT_ADMIN_DEFAULT_URI': ''}]
 
 
-def admin_cases():
-    cases = [(name, conf, {}) for name, conf in itertools.product(NAMES, CONFS)]
-    cases += [(name, conf, env) for name, conf, env in itertools.product(SESSION_NAMES, CONFS, ENVS[1:])]
-    return cases
+def admin_groups():
+    """(conf, env, names): every name under every configuration, the names that depend on it under every env."""
+    groups = [(conf, {}, NAMES) for conf in CONFS]
+    groups += [(conf, env, SESSION_NAMES) for conf, env in itertools.product(CONFS, ENVS[1:])]
+    return groups
 
 
 def expected_answer(name, conf, env, as_root, home):
@@ -205,12 +206,11 @@ def expected_answer(name, conf, env, as_root, home):
     return 'socket', found['socket']
 
 
-def virt_admin_answer(errors):
-    last = errors[-1] if errors else ''
+def virt_admin_answer(text):
     prefix = "Failed to connect socket to '"
-    if last.startswith(prefix) and "': " in last:
-        return 'socket', last[len(prefix):last.rindex("': ")]
-    return 'error', last
+    if text.startswith(prefix) and "': " in text:
+        return 'socket', text[len(prefix):text.rindex("': ")]
+    return 'error', text
 
 
 ORACLES = oracles()
@@ -219,24 +219,34 @@ ORACLES = oracles()
 @pytest.mark.parametrize('as_root', [False, True], ids=['user', 'root'])
 @pytest.mark.parametrize('oracle', ORACLES, ids=[oracle.name for oracle in ORACLES])
 def test_admin_rules_against_virt_admin(oracle, as_root):
-    cases = admin_cases()
+    groups = admin_groups()
 
-    def ask(case):
-        name, conf, env = case
-        args = (['-c', name] if name is not None else []) + ['uri']
-        rc, errors, out, home = oracle.virt_admin(args, conf, as_root=as_root, env=env)
-        assert rc != 0, out
-        return virt_admin_answer(errors), home, out
+    def ask(group):
+        conf, env, names = group
+        return oracle.admin_connect_many(names, conf, as_root=as_root, env=env)
 
     with ThreadPoolExecutor(max_workers=2) as pool:
-        answers = list(pool.map(ask, cases))
+        answers = list(pool.map(ask, groups))
     mismatches = []
     kinds = {}
-    for (name, conf, env), (answer, home, out) in zip(cases, answers):
-        expected = expected_answer(name, conf, env, as_root, home)
-        kinds[expected[0]] = kinds.get(expected[0], 0) + 1
-        if expected != answer:
-            mismatches.append((name, conf, env, expected, answer, out[-300:]))
-    assert not mismatches, '%d mismatches of %d:\n%s' % (len(mismatches), len(cases),
-                                                          '\n'.join(repr(row) for row in mismatches[:15]))
+    for (conf, env, names), (found, home) in zip(groups, answers):
+        for name, (ok, text) in zip(names, found):
+            assert not ok, (name, conf, env)
+            expected = expected_answer(name, conf, env, as_root, home)
+            kinds[expected[0]] = kinds.get(expected[0], 0) + 1
+            if expected != virt_admin_answer(text):
+                mismatches.append((name, conf, env, expected, text))
+    assert not mismatches, '%d mismatches:\n%s' % (len(mismatches), '\n'.join(repr(row) for row in mismatches[:15]))
     assert kinds['socket'] > 100 and kinds['error'] > 100, kinds
+
+
+@pytest.mark.parametrize('oracle', ORACLES, ids=[oracle.name for oracle in ORACLES])
+def test_dash_c_and_connect_agree(oracle):
+    """The differential uses virt-admin's connect command; -c NAME goes the same way."""
+    conf = ALIAS_LIST + 'uri_default = "e"\n'
+    names = [None, '', 'q', 'virtqemud:///session', 'qemu:///system']
+    found, _home = oracle.admin_connect_many(names, conf, env={'XDG_RUNTIME_DIR': '/nonexistent/xr'})
+    for name, (_ok, text) in zip(names, found):
+        args = (['-c', name] if name is not None else []) + ['uri']
+        _rc, errors, _out, _home = oracle.virt_admin(args, conf, env={'XDG_RUNTIME_DIR': '/nonexistent/xr'})
+        assert errors[-1] == text, (name, errors, text)
