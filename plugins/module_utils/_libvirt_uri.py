@@ -101,9 +101,10 @@ PROXIES = ('auto', 'netcat', 'native')
 #: Transports that reach the daemon through an SSH session (``proxy=``, ``netcat=`` apply).
 SSH_TRANSPORTS = ('ssh', 'libssh', 'libssh2')
 
-#: The libvirt versions whose client-side rules this module knows, oldest first.  A rule that
-#: changed between them follows the version given to ``check_connect_uri``; the default is the
-#: newest.
+#: The libvirt versions whose client-side rules this module knows (checked with their virsh),
+#: oldest first.  A rule that changed between them follows the version given to
+#: ``check_connect_uri``; the default is the newest.  Versions in between are taken to behave
+#: like the newer one (the exact release of a change is not established here).
 KNOWN_LIBVIRT_VERSIONS = ((9, 0), (11, 3))
 DEFAULT_LIBVIRT_VERSION = KNOWN_LIBVIRT_VERSIONS[-1]
 
