@@ -88,32 +88,34 @@ def test_remote_settings_must_be_strings(value):
 
 # ============================================================ rules, by example
 
+NATIVE = ('netcat-native', 'invalid argument: netcat path not valid with native proxy mode')
+DIRECT = ('direct-mode', 'Operation not supported: Cannot use direct socket mode for ssh transport')
 CONNECT = [
     # (uri, keyword arguments, None when accepted, else (rule, libvirt's message))
-    ('qemu+ssh://127.0.0.1/session?netcat=nc', {}, ('netcat-native', 'invalid argument: netcat path not valid with native proxy mode')),
+    ('qemu+ssh://127.0.0.1/session?netcat=nc', {}, NATIVE),
     ('qemu+ssh://127.0.0.1/session?netcat=nc', {'root': True}, None),
     ('qemu+ssh://127.0.0.1/session?netcat=nc&proxy=netcat', {}, None),
     ('qemu+ssh://127.0.0.1/session?netcat=nc&proxy=auto', {}, None),
     ('qemu+ssh://127.0.0.1/session?netcat=nc', {'remote_proxy': 'auto'}, None),
     ('qemu+ssh://127.0.0.1/session?netcat=nc&socket=/s', {}, None),
-    ('qemu+ssh://127.0.0.1/session?netcat=', {}, ('netcat-native', 'invalid argument: netcat path not valid with native proxy mode')),
-    ('qemu+ssh://127.0.0.1/session?NETCAT=nc', {}, ('netcat-native', 'invalid argument: netcat path not valid with native proxy mode')),
-    ('qemu+ssh://127.0.0.1/sess%69on?netcat=nc', {}, ('netcat-native', 'invalid argument: netcat path not valid with native proxy mode')),
+    ('qemu+ssh://127.0.0.1/session?netcat=', {}, NATIVE),
+    ('qemu+ssh://127.0.0.1/session?NETCAT=nc', {}, NATIVE),
+    ('qemu+ssh://127.0.0.1/sess%69on?netcat=nc', {}, NATIVE),
     ('qemu+ssh://127.0.0.1/session/?netcat=nc', {}, None),
-    ('qemu+libssh://127.0.0.1/session?netcat=nc', {}, ('netcat-native', 'invalid argument: netcat path not valid with native proxy mode')),
-    ('qemu+libssh2://[::1]/session?netcat=nc', {}, ('netcat-native', 'invalid argument: netcat path not valid with native proxy mode')),
+    ('qemu+libssh://127.0.0.1/session?netcat=nc', {}, NATIVE),
+    ('qemu+libssh2://[::1]/session?netcat=nc', {}, NATIVE),
     ('qemu+tcp://127.0.0.1/session?netcat=nc', {}, None),
     ('qemu:///session?netcat=nc', {}, None),
-    ('test+ssh://127.0.0.1/default?netcat=nc', {}, ('netcat-native', 'invalid argument: netcat path not valid with native proxy mode')),
-    ('test+ssh://127.0.0.1?netcat=nc', {}, ('netcat-native', 'invalid argument: netcat path not valid with native proxy mode')),
+    ('test+ssh://127.0.0.1/default?netcat=nc', {}, NATIVE),
+    ('test+ssh://127.0.0.1?netcat=nc', {}, NATIVE),
     ('test+ssh://127.0.0.1?netcat=nc', {'root': True}, None),
     ('qemu+ssh://127.0.0.1/system?netcat=nc', {}, None),
-    ('qemu+ssh://127.0.0.1/system?netcat=nc&proxy=native', {'root': True}, ('netcat-native', 'invalid argument: netcat path not valid with native proxy mode')),
-    ('qemu+ssh://127.0.0.1/system?netcat=nc', {'remote_proxy': 'native'}, ('netcat-native', 'invalid argument: netcat path not valid with native proxy mode')),
+    ('qemu+ssh://127.0.0.1/system?netcat=nc&proxy=native', {'root': True}, NATIVE),
+    ('qemu+ssh://127.0.0.1/system?netcat=nc', {'remote_proxy': 'native'}, NATIVE),
     ('qemu+ssh://127.0.0.1/system?netcat=nc&proxy=auto', {'remote_proxy': 'native'}, None),
     ('qemu+ssh://127.0.0.1/system?proxy=native', {}, None),
     # the mode
-    ('qemu+ssh://127.0.0.1/system', {'remote_mode': 'direct'}, ('direct-mode', 'Operation not supported: Cannot use direct socket mode for ssh transport')),
+    ('qemu+ssh://127.0.0.1/system', {'remote_mode': 'direct'}, DIRECT),
     ('qemu+ssh://127.0.0.1/system?mode=legacy', {'remote_mode': 'direct'}, None),
     ('qemu+ssh://127.0.0.1/system?mode=direct&socket=/s', {}, None),
     ('qemu+ssh://127.0.0.1/system?socket=/s', {'remote_mode': 'direct'}, None),
@@ -127,7 +129,7 @@ CONNECT = [
     ('qemu:///system', {'remote_mode': 'bogus', 'remote_proxy': 'bogus'}, ('mode', "invalid argument: Unknown remote mode 'bogus'")),
     ('qemu:///system?no_tty=x', {'remote_mode': 'bogus'}, ('integer-param', 'invalid argument: Failed to parse value of URI component no_tty')),
     ('qemu+ext:///system', {'remote_proxy': 'bogus'}, ('proxy', "invalid argument: Unnkown proxy type 'bogus'")),
-    ('qemu+ssh://127.0.0.1/session?netcat=nc', {'remote_mode': 'direct'}, ('direct-mode', 'Operation not supported: Cannot use direct socket mode for ssh transport')),
+    ('qemu+ssh://127.0.0.1/session?netcat=nc', {'remote_mode': 'direct'}, DIRECT),
     # not the remote driver: the settings do not matter
     ('test:///default', {'remote_mode': 'bogus', 'remote_proxy': 'bogus'}, None),
     ('qemu:///embed?root=/e', {'remote_mode': 'bogus'}, None),
