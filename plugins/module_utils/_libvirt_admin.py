@@ -59,8 +59,19 @@ from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_re
     _alias_list,
     _name_text,
 )
-from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_uri as _uri
-from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_uri import URIError
+from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_uri import (
+    RULE_CONFIG_QUOTING,
+    RULE_SYNTAX,
+    URIError,
+    _WHITESPACE_NAMES,
+    _Parts,
+    _Raw,
+    _SyntaxFailure,
+    _check_text,
+    _libxml2_parse,
+    _show,
+    _text,
+)
 
 #: The file virt-admin reads: /etc/libvirt/ADMIN_CONF_NAME for root, else under the user's config directory.
 ADMIN_CONF_NAME = 'libvirt-admin.conf'
@@ -125,18 +136,18 @@ def user_runtime_dir(environ=None, home=None):
 
 def _parse_admin(uri):
     """virURIParse as virt-admin uses it: the parts, or URIError with libvirt's message."""
-    text = _uri._text(uri)
+    text = _text(uri)
     if text == u'':
-        raw = _uri._Raw()
+        raw = _Raw()
     else:
-        text = _uri._check_text(text)
+        text = _check_text(text)
         try:
-            raw = _uri._libxml2_parse(text)
-        except _uri._SyntaxFailure as failure:
+            raw = _libxml2_parse(text)
+        except _SyntaxFailure as failure:
             raise URIError(u'Unable to parse URI %s: %s' % (text, failure.reason), uri=text,
-                           rule=_uri.RULE_SYNTAX,
+                           rule=RULE_SYNTAX,
                            libvirt_message=u'internal error: Unable to parse URI %s' % text)
-    return _uri._Parts(text, raw)
+    return _Parts(text, raw)
 
 
 def _refuse(text, uri, rule, hint):
@@ -195,16 +206,16 @@ def check_admin_uri(uri):
     ``/system`` URI or of ``socket=``; for ``/session`` the path under
     ``$XDG_RUNTIME_DIR/libvirt`` of this process.
     """
-    text = _uri._text(uri)
+    text = _text(uri)
     for pos, ch in enumerate(text):
         if ch in u'\r\n\x00':
             raise URIError(u"URI '%s' contains %s at position %d, which cannot be written into a "
-                           u'libvirt-admin.conf string' % (_uri._show(text), _uri._WHITESPACE_NAMES[ch], pos),
-                           uri=text, rule=_uri.RULE_CONFIG_QUOTING)
+                           u'libvirt-admin.conf string' % (_show(text), _WHITESPACE_NAMES[ch], pos),
+                           uri=text, rule=RULE_CONFIG_QUOTING)
     if u"'" in text and u'"' in text:
         raise URIError(u"URI %s contains both ' and \", so it cannot be written as a libvirt-admin.conf "
                        u"string (percent-encode one of them, %%27 for ' or %%22 for \")" % text,
-                       uri=text, rule=_uri.RULE_CONFIG_QUOTING)
+                       uri=text, rule=RULE_CONFIG_QUOTING)
     socket = admin_socket(text)
     if socket == u'':
         raise URIError(u"URI '%s' has an empty socket= parameter; virt-admin would try to connect to '' "
