@@ -981,7 +981,6 @@ class _Settings(object):
         self.version = libvirt_version_tuple(libvirt_version)
 
 
-
 def _setting_text(value, name):
     if value is None:
         return None
