@@ -42,6 +42,7 @@ ROLE_VARIABLES = {
     'libvirt_uri_users_inherit': True,
     'libvirt_uri_backup': False,
 }
+ROOT_NAMES = ('root', '0')
 USER_KEYS = ('user', 'default', 'aliases', 'exclusive', 'xdg_config_home')
 
 
@@ -136,9 +137,10 @@ class _Plan:
             else:
                 seen[entry['name']] = entry['host']
             self.rule('libvirt_uri_alias_uri_template', rules.check_uri, entry['uri'],
-                      "the URI made for host '%s' (address '%s')" % (entry['host'], entry['address']))
+                      "the URI made for host '%s' (address '%s')" % (entry['host'], entry['address']),
+                      {'root': True})
 
-    def aliases_var(self, var, aliases):
+    def aliases_var(self, var, aliases, root=False):
         """Check an alias dict; returns it as a plain dict (empty when it is not a dict)."""
         if aliases is None:
             return {}
@@ -146,14 +148,15 @@ class _Plan:
             self.error('%s must be a dict of alias name -> URI, got %s' % (var, _json(aliases)))
             return {}
         for name, uri in aliases.items():
-            self.rule('%s.%s' % (var, name) if rules.is_alias_name(name) else var, rules.check_aliases, {name: uri})
+            self.rule('%s.%s' % (var, name) if rules.is_alias_name(name) else var, rules.check_aliases, {name: uri},
+                      {'root': root})
         return dict(aliases)
 
-    def default_var(self, var, default, aliases, exclusive, system_aliases=()):
+    def default_var(self, var, default, aliases, exclusive, system_aliases=(), root=False):
         if default is None:
             return
         self.rule(var, rules.check_default, default, aliases, complete=exclusive, system_aliases=system_aliases,
-                  what='uri_default')
+                  what='uri_default', context={'root': root})
 
     def user_entries(self):
         """The valid entries of libvirt_uri_users, checked, as (var, entry) pairs."""
@@ -182,7 +185,9 @@ class _Plan:
                            % (var, name, keys[key]))
                 continue
             keys[key] = var
-            entry = {'user': name, 'aliases': self.aliases_var(var + '.aliases', user.get('aliases'))}
+            # root's entry applies to the system file, which root reads.
+            entry = {'user': name, 'aliases': self.aliases_var(var + '.aliases', user.get('aliases'),
+                                                               root=name in ROOT_NAMES)}
             if 'exclusive' in user:
                 try:
                     entry['exclusive'] = to_bool(user['exclusive'])
@@ -200,10 +205,10 @@ class _Plan:
         entries = self.group_entries()
         self.check_group(entries)
         system_aliases = {entry['name']: entry['uri'] for entry in entries}
-        system_aliases.update(self.aliases_var('libvirt_uri_aliases', var['libvirt_uri_aliases']))
+        system_aliases.update(self.aliases_var('libvirt_uri_aliases', var['libvirt_uri_aliases'], root=True))
         exclusive = self.bool_var('libvirt_uri_aliases_exclusive')
         default = var['libvirt_uri_default']
-        self.default_var('libvirt_uri_default', default, system_aliases, exclusive)
+        self.default_var('libvirt_uri_default', default, system_aliases, exclusive, root=True)
         inherit = self.bool_var('libvirt_uri_users_inherit')
         group = var['libvirt_uri_users_from_group']
         if group is None:
@@ -224,7 +229,7 @@ class _Plan:
             final.update(entry['aliases'])
             user_exclusive = entry.get('exclusive', exclusive if inherit else False)
             self.default_var(uvar + '.default', entry.get('uri_default'), final, user_exclusive,
-                             system_aliases=() if inherit else system_aliases)
+                             system_aliases=() if inherit else system_aliases, root=entry['user'] in ROOT_NAMES)
             users.append(entry)
         args = {
             'system': system,

@@ -59,23 +59,38 @@ def _augeas_class():
     return augeas.Augeas
 
 
-def new_spec(aliases=None, exclusive=False, absent=(), uri_default=None, create=True, backup=False):
+def new_spec(aliases=None, exclusive=False, absent=(), uri_default=None, create=True, backup=False, single=False):
     """What to make of one file.
 
     ``aliases`` is a dict of alias name to URI to make present (None: the
     aliases are not managed), ``exclusive`` removes every other entry (only
     with ``aliases``), ``absent`` lists names (or malformed entries' text)
     to remove, ``uri_default`` is the default to set ('' removes it, None
-    leaves it alone).
+    leaves it alone).  ``single`` names the one alias's URI ``uri`` in messages (the module's name/uri
+    options).
     """
     return dict(aliases=aliases, exclusive=exclusive, absent=list(absent), uri_default=uri_default,
-                create=create, backup=backup)
+                create=create, backup=backup, single=single)
 
 
-def check_spec(spec):
+def file_context(entries, root):
+    """What ``check_connect_uri`` needs to know of the client reading a file: root or not, its remote settings."""
+    context = dict(root=bool(root))
+    for key in ('remote_mode', 'remote_proxy'):
+        value = libvirt_conf.get_value(entries, key)
+        if value is not None:
+            context[key] = value.value
+    return context
+
+
+def check_spec(spec, context=None):
     """Check a spec's values with the collection's rules: (present pairs, absent names), or Refusal."""
     try:
-        present = rules.check_aliases(spec['aliases']) if spec['aliases'] is not None else []
+        if spec['single'] and spec['aliases']:
+            [(name, uri)] = spec['aliases'].items()
+            rules.check_alias_name(name, 'name')
+            rules.check_uri(uri, 'uri', context)
+        present = rules.check_aliases(spec['aliases'], context) if spec['aliases'] is not None else []
         for name in spec['absent']:
             rules.check_entry_name(name)
     except rules.RuleError as exc:
@@ -272,10 +287,10 @@ def edit_text(text, entries, path, params, present, absent):
         tree.close()
 
 
-def check_default(params, aliases):
+def check_default(params, aliases, context=None):
     """uri_default must be an alias of the resulting file or a usable URI."""
     try:
-        rules.check_default(params['uri_default'], set(alias['name'] for alias in aliases))
+        rules.check_default(params['uri_default'], set(alias['name'] for alias in aliases), context=context)
     except rules.RuleError as exc:
         raise Refusal(exc.message)
 
@@ -313,7 +328,7 @@ def _selinux_setter(module, path, exists):
     return setter
 
 
-def apply(module, opener, path, spec, user_attrs=None, file_args=None, selinux=True):
+def apply(module, opener, path, spec, user_attrs=None, file_args=None, selinux=True, root=False):
     """Make one file say what ``spec`` asks; returns the result dict of that file.
 
     ``opener(create)`` opens the file's directory (``_libvirt_files``'s
@@ -323,10 +338,10 @@ def apply(module, opener, path, spec, user_attrs=None, file_args=None, selinux=T
     written, and nothing at all in check mode.  ``user_attrs`` is
     (uid, gid, mode) applied through the opened directory (a user's tree);
     ``file_args`` the common file arguments applied by path (system scope),
-    both only when given.  Raises Refusal, MissingAugeas or
+    both only when given.  ``root`` says the file is read by root (the
+    system file), for the URI rules.  Raises Refusal, MissingAugeas or
     ``_libvirt_files.FileError``; the file is then unchanged.
     """
-    present, absent = check_spec(spec)
     target = opener(False)
     try:
         if target is not None:
@@ -340,6 +355,8 @@ def apply(module, opener, path, spec, user_attrs=None, file_args=None, selinux=T
         if data is None and not spec['create']:
             raise Refusal("'%s' does not exist and create is false" % path)
         text, entries = load(path, data)
+        context = file_context(entries, root)
+        present, absent = check_spec(spec, context)
         if needs_change(entries, spec, present, absent):
             new_text = edit_text(text, entries, path, spec, present, absent)
             aliases, malformed, default = verify(new_text, path, spec, present, absent)
@@ -348,7 +365,7 @@ def apply(module, opener, path, spec, user_attrs=None, file_args=None, selinux=T
             new_text = text
             aliases, malformed, default = summarize(entries, path)
             changed = False
-        check_default(spec, aliases)
+        check_default(spec, aliases, context)
 
         result = dict(changed=changed, path=path, aliases=aliases, uri_default=default,
                       malformed=[m[0] for m in malformed if m[0] is not None])

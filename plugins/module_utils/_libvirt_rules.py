@@ -57,31 +57,36 @@ def check_alias_name(name, what='alias name'):
                         "not be empty" % (what, name, ALIAS_CHARS_TEXT))
 
 
-def check_uri(uri, what='uri'):
-    """An alias's URI or a URI ``uri_default``: one libvirt connects with and libvirt.conf can hold."""
+def check_uri(uri, what='uri', context=None):
+    """An alias's URI or a URI ``uri_default``: one libvirt connects with and libvirt.conf can hold.
+
+    ``context`` describes the client that reads the file, as keyword arguments of ``check_connect_uri``:
+    ``root`` (the system file is read by root), the file's ``remote_mode`` and ``remote_proxy``, and the
+    ``libvirt_version`` of the host, when known.
+    """
     if uri is None or uri == '':
         raise RuleError('%s is empty: an alias needs a URI such as qemu:///system' % what)
     if not isinstance(uri, str):
         raise RuleError('%s must be a string, got %r' % (what, uri))
     try:
-        check_connect_uri(uri)
+        check_connect_uri(uri, **(context or {}))
     except URIError as exc:
         raise RuleError('%s %r is refused: %s' % (what, uri, exc.message))
 
 
-def check_aliases(aliases, what='aliases'):
+def check_aliases(aliases, context=None):
     """Every name and URI of an alias dict; returns the (name, uri) pairs in order."""
     pairs = []
     for name, uri in aliases.items():
         check_alias_name(name, 'alias name')
         if not isinstance(uri, str):
             raise RuleError('the URI of alias %r must be a string, got %r' % (name, uri))
-        check_uri(uri, 'the URI of alias %r' % (name,))
+        check_uri(uri, 'the URI of alias %r' % (name,), context)
         pairs.append((name, uri))
     return pairs
 
 
-def check_default(default, aliases, complete=True, system_aliases=(), what='uri_default'):
+def check_default(default, aliases, complete=True, system_aliases=(), what='uri_default', context=None):
     """Check a ``uri_default`` to be written into a file that will define ``aliases``.
 
     A default shaped like an alias name must be one of ``aliases``.  When
@@ -107,7 +112,7 @@ def check_default(default, aliases, complete=True, system_aliases=(), what='uri_
             return
         raise RuleError("%s %r is neither an alias defined in the file nor a URI libvirt can use "
                         "(a URI needs a driver, such as qemu:///system)" % (what, default))
-    check_uri(default, what)
+    check_uri(default, what, context)
 
 
 def check_entry_name(name):

@@ -325,7 +325,7 @@ class Run(object):
     def apply(self, scope, user, path, opener, spec, record=True):
         try:
             result = engine.apply(self.module, opener, path, spec,
-                                  user_attrs=(-1, -1, None) if scope == 'user' else None)
+                                  user_attrs=(-1, -1, None) if scope == 'user' else None, root=scope == 'system')
         except (Refusal, libvirt_files.FileError) as exc:
             result = dict(path=path, changed=False, failed=True, msg=to_native(exc))
             if record:

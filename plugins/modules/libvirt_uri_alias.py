@@ -198,7 +198,6 @@ from ansible.module_utils.common.text.converters import to_native
 
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_edit as engine
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_files as libvirt_files
-from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_rules as rules
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_edit import Refusal
 
 USER_SCOPE_REFUSED = ('attributes', 'seuser', 'serole', 'setype', 'selevel')
@@ -210,11 +209,6 @@ def spec_of(params):
     absent = []
     if aliases is None and params['name'] is not None:
         if params['state'] == 'present':
-            try:
-                rules.check_alias_name(params['name'], 'name')
-                rules.check_uri(params['uri'], 'uri')
-            except rules.RuleError as exc:
-                raise Refusal(exc.message)
             aliases = {params['name']: params['uri']}
         else:
             absent.append(params['name'])
@@ -223,7 +217,8 @@ def spec_of(params):
             if not isinstance(uri, str):
                 raise Refusal('the URI of alias %r must be a string, got %r' % (name, uri))
     return engine.new_spec(aliases=aliases, exclusive=params['exclusive'], absent=absent,
-                           uri_default=params['uri_default'], create=params['create'], backup=params['backup'])
+                           uri_default=params['uri_default'], create=params['create'], backup=params['backup'],
+                           single=params['name'] is not None)
 
 
 def resolve_target(params):
@@ -285,7 +280,6 @@ def owner_group_mode(module):
 def run(module):
     params = module.params
     spec = spec_of(params)
-    engine.check_spec(spec)
     scope, user, path, opener = resolve_target(params)
     user_attrs = file_args = None
     if scope == 'user':
@@ -296,7 +290,8 @@ def run(module):
         user_attrs = owner_group_mode(module)
     else:
         file_args = module.load_file_common_arguments(params, path=path)
-    result = engine.apply(module, opener, path, spec, user_attrs=user_attrs, file_args=file_args)
+    result = engine.apply(module, opener, path, spec, user_attrs=user_attrs, file_args=file_args,
+                          root=scope == 'system')
     result['scope'] = scope
     if user is not None:
         result['user'] = user
