@@ -4,9 +4,6 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-from __future__ import (absolute_import, division, print_function)
-__metaclass__ = type
-
 DOCUMENTATION = r'''
 ---
 module: libvirt_uri_alias
@@ -29,7 +26,7 @@ author:
 requirements:
   - python-augeas (C(python3-augeas) on Debian, Ubuntu, Fedora, EL and openSUSE, C(python-augeas) on Arch) on the
     target, with the Augeas library. The lens is carried by the module; no lens package is needed.
-  - Python 3 on the target.
+  - Python 3.7 or later on the target.
 extends_documentation_fragment:
   - ansible.builtin.files
 attributes:

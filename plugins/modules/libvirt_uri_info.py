@@ -4,9 +4,6 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-from __future__ import (absolute_import, division, print_function)
-__metaclass__ = type
-
 DOCUMENTATION = r'''
 ---
 module: libvirt_uri_info
@@ -25,7 +22,7 @@ description:
 author:
   - virtkit.libvirt_client maintainers (@virtkit)
 requirements:
-  - Python 2.7 or 3.6+ on the target. No libvirt or Augeas package is needed; the files are read with a parser
+  - Python 3.7 or later on the target. No libvirt or Augeas package is needed; the files are read with a parser
     that follows libvirt's own.
 attributes:
   check_mode:
@@ -306,7 +303,6 @@ import pwd
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.text.converters import to_native, to_text
-from ansible.module_utils.six import string_types
 
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_conf as libvirt_conf
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_files as libvirt_files
@@ -542,7 +538,7 @@ def env_default_of(environment):
     value = environment.get(ENV_KEY)
     if value is None:
         return None
-    if not isinstance(value, string_types):
+    if not isinstance(value, str):
         raise Refusal('environment %s must be a string, got %s (%r)' % (ENV_KEY, type(value).__name__, value))
     return to_text(value)
 
@@ -556,7 +552,7 @@ def user_file(user, xdg):
     if pw.pw_uid == 0:
         return pw, libvirt_files.system_path()
     if xdg not in (None, ''):
-        if not isinstance(xdg, string_types) or not os.path.isabs(xdg):
+        if not isinstance(xdg, str) or not os.path.isabs(xdg):
             raise Refusal("xdg_config_home of user '%s' must be an absolute path, got %r" % (user, xdg))
         base = os.path.normpath(xdg)
     else:

@@ -13,9 +13,6 @@ runs as the unprivileged user ``nobody`` with ``XDG_CONFIG_HOME`` pointing
 at the file's grandparent directory, so it reads exactly that file.
 """
 
-from __future__ import (absolute_import, division, print_function)
-__metaclass__ = type
-
 import json
 import os
 import shutil

@@ -10,9 +10,6 @@ against the collections path of ``tests/conftest.py`` and must exit 0, print no 
 kind, name the plugin and show EXAMPLES.
 """
 
-from __future__ import (absolute_import, division, print_function)
-__metaclass__ = type
-
 import importlib
 import os
 import subprocess
