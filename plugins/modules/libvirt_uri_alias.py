@@ -30,6 +30,11 @@ requirements:
 extends_documentation_fragment:
   - ansible.builtin.files
 attributes:
+  action:
+    support: full
+    description: An action plugin refuses, on the controller, any argument holding a NUL character (which no
+      libvirt.conf name, URI, path or user name can hold), naming the option and the value; all else runs on the
+      target.
   check_mode:
     support: full
     description: Reports what would change, with the diff, and writes nothing.

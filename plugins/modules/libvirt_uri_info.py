@@ -25,6 +25,11 @@ requirements:
   - Python 3.7 or later on the target. No libvirt or Augeas package is needed; the files are read with a parser
     that follows libvirt's own.
 attributes:
+  action:
+    support: full
+    description: An action plugin refuses, on the controller, any argument holding a NUL character (which no
+      libvirt.conf name, URI, path or user name can hold), naming the option and the value; all else runs on the
+      target.
   check_mode:
     support: full
     description: The module only reads, so it runs and reports the same in check mode.
