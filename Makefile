@@ -41,7 +41,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 TEST_STEPS := \
 	"lens|lens tests: augparse (tests/lens/run.sh)" \
 	"pytest|pytest tests/unit tests/integration tests/reliability" \
-	"sanity|ansible-test sanity + units (tests/sanity/run.sh)" \
+	"sanity|ansible-test sanity + units + integration targets (tests/sanity/run.sh)" \
 	"lint|ansible-lint + antsibull-docs lint (tests/lint/run.sh)" \
 	"build|artifact build, offline install, demo (tests/build/run.sh)" \
 	"molecule|molecule (tests/molecule/run.sh)"
@@ -63,7 +63,7 @@ help:
 	@echo "  pytest       pytest tests/unit tests/integration (-n PYTEST_WORKERS=$(PYTEST_WORKERS))"
 	@echo "  units        pytest tests/unit"
 	@echo "  integration  pytest tests/integration"
-	@echo "  sanity       ansible-test sanity (all tests) and ansible-test units, --local"
+	@echo "  sanity       ansible-test sanity (all tests), units and integration (tests/integration/targets), --local"
 	@echo "  lint         ansible-lint --profile production, antsibull-docs lint-collection-docs"
 	@echo "  build        build the artifact, install it offline, run the demo against it"
 	@echo "  molecule     tests/molecule/run.sh"
