@@ -32,7 +32,7 @@
 #
 # Environment:
 #   ANSIBLE_TEST_PYTHON   Python version handed to --python (default: that of python3 on PATH,
-#                         i.e. 3.11 in the project's .venv on Debian 12)
+#                         i.e. 3.13 in the project's .venv, see .ci/find-python)
 #   ANSIBLE_TEST_WORKDIR  where the copy is made (default .cache/ansible-test)
 #   SANITY_ONLY=1         run sanity only (skip units and integration)
 #   UNITS_ONLY=1          run units only (skip sanity and integration)
