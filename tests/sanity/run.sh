@@ -36,6 +36,7 @@
 #   ANSIBLE_TEST_WORKDIR  where the copy is made (default .cache/ansible-test)
 #   SANITY_ONLY=1         run sanity only (skip units and integration)
 #   UNITS_ONLY=1          run units only (skip sanity and integration)
+#   INTEGRATION_ONLY=1    run integration only (skip sanity and units)
 #
 # ansible-test integration runs every target under tests/integration/targets/ (a directory with
 # an `aliases` file) on this machine, the modules on localhost with the current python (which
@@ -99,12 +100,12 @@ if [[ -n "$(ls tests/sanity/ignore-*.txt 2>/dev/null)" ]]; then
     die "ignore files are not allowed: $(ls tests/sanity/ignore-*.txt)"
 fi
 
-if [[ "${UNITS_ONLY:-}" != 1 ]]; then
+if [[ "${UNITS_ONLY:-}" != 1 && "${INTEGRATION_ONLY:-}" != 1 ]]; then
     echo "--- ansible-test sanity --local --python $PYVER (all tests)"
     run_ansible_test sanity --local --python "$PYVER" --color no
 fi
 
-if [[ "${SANITY_ONLY:-}" != 1 ]]; then
+if [[ "${SANITY_ONLY:-}" != 1 && "${INTEGRATION_ONLY:-}" != 1 ]]; then
     echo "--- ansible-test units --local --python $PYVER tests/unit/plugins/"
     if [[ -z "$(find tests/unit/plugins -name 'test_*.py' 2>/dev/null)" ]]; then
         die "no unit tests under tests/unit/plugins"
