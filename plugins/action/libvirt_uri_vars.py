@@ -215,7 +215,11 @@ def _norm_users(users):
 
 
 def _native(value):
-    """Plain Python data (Ansible hands over tagged subclasses of str, dict, list, int)."""
+    """Plain Python data (Ansible hands over tagged subclasses of str, dict, list, int).
+
+    Strings are copied with ``str.__str__``: ``str()`` of ansible-core 2.17's and 2.18's
+    AnsibleUnsafeText returns the unsafe object itself, which ruamel.yaml cannot represent.
+    """
     if isinstance(value, dict):
         return dict((_native(k), _native(v)) for k, v in value.items())
     if isinstance(value, (list, tuple)):
@@ -223,7 +227,7 @@ def _native(value):
     if isinstance(value, bool) or value is None:
         return value
     if isinstance(value, str):
-        return str(value)
+        return str.__str__(value)
     if isinstance(value, int):
         return int(value)
     if isinstance(value, float):

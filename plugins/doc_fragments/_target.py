@@ -6,9 +6,6 @@
 # This documentation fragment is PRIVATE to the virtkit.libvirt_client collection: other
 # collections must not use it.  It changes without notice or deprecation, in any release.
 
-from __future__ import (absolute_import, division, print_function)
-__metaclass__ = type
-
 
 class ModuleDocFragment(object):
 

@@ -44,9 +44,6 @@ connect or be written.  Errors carry virt-admin's wording (what it prints
 after ``error: ``).
 """
 
-from __future__ import (absolute_import, division, print_function)
-__metaclass__ = type
-
 import os
 
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_conf import (

@@ -15,9 +15,6 @@ is parsed (``text_store``) and written back (``text_retrieve``), so nothing on
 disk is touched here.  The tree is described in the lens file.
 """
 
-from __future__ import (absolute_import, division, print_function)
-__metaclass__ = type
-
 import os
 import re
 import shutil

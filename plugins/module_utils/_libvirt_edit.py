@@ -18,9 +18,6 @@ says what was asked, and writes it atomically.  ``spec`` is a dict with the
 keys of ``new_spec()``.
 """
 
-from __future__ import (absolute_import, division, print_function)
-__metaclass__ = type
-
 import os
 import re
 
@@ -302,8 +299,6 @@ def octal_mode(mode):
     if mode and re.match(r'\A0?[0-7]{3,4}\Z', mode):
         return int(mode, 8)
     return None
-
-
 
 
 def _warn_malformed(module, path, malformed):

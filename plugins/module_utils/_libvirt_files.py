@@ -22,9 +22,6 @@ descriptors of that directory too, never through a path the user could
 redirect.
 """
 
-from __future__ import (absolute_import, division, print_function)
-__metaclass__ = type
-
 import errno
 import fcntl
 import os

@@ -17,9 +17,6 @@ character class of alias names lives in ``_libvirt_conf`` (libvirt's own
 rule for reading entries); the URI rules in ``_libvirt_uri``.
 """
 
-from __future__ import (absolute_import, division, print_function)
-__metaclass__ = type
-
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_conf as libvirt_conf
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_uri import (
     URIError, check_connect_uri,

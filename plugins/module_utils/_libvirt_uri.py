@@ -62,9 +62,6 @@ libvirt's own wording, and ``error.libvirt_message`` holds exactly the text
 ``virsh`` prints after ``error: ``.
 """
 
-from __future__ import (absolute_import, division, print_function)
-__metaclass__ = type
-
 import sys
 
 try:

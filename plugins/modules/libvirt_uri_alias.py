@@ -4,9 +4,6 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-from __future__ import (absolute_import, division, print_function)
-__metaclass__ = type
-
 DOCUMENTATION = r'''
 ---
 module: libvirt_uri_alias
@@ -30,12 +27,17 @@ requirements:
   - python-augeas (C(python3-augeas) on Debian, Ubuntu, Fedora, EL and openSUSE, C(python-augeas) on Arch) on the
     target, with the Augeas library, when the file has to change (a run that changes nothing does not load it).
     The lens is carried by the module; no lens package is needed.
-  - Python 3 on the target.
+  - Python 3.7 or later on the target.
 extends_documentation_fragment:
   - ansible.builtin.files
   - virtkit.libvirt_client._target
   - virtkit.libvirt_client._file
 attributes:
+  action:
+    support: full
+    description: An action plugin refuses, on the controller, any argument holding a NUL character (which no
+      libvirt.conf name, URI, path or user name can hold), naming the option and the value; all else runs on the
+      target.
   check_mode:
     support: full
     description: Reports what would change, with the diff, and writes nothing.

@@ -4,9 +4,6 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-from __future__ import (absolute_import, division, print_function)
-__metaclass__ = type
-
 DOCUMENTATION = r'''
 ---
 module: libvirt_uri_info
@@ -25,9 +22,14 @@ description:
 author:
   - virtkit.libvirt_client maintainers (@virtkit)
 requirements:
-  - Python 2.7 or 3.6+ on the target. No libvirt or Augeas package is needed; the files are read with a parser
+  - Python 3.7 or later on the target. No libvirt or Augeas package is needed; the files are read with a parser
     that follows libvirt's own.
 attributes:
+  action:
+    support: full
+    description: An action plugin refuses, on the controller, any argument holding a NUL character (which no
+      libvirt.conf name, URI, path or user name can hold), naming the option and the value; all else runs on the
+      target.
   check_mode:
     support: full
     description: The module only reads, so it runs and reports the same in check mode.
@@ -306,7 +308,6 @@ import pwd
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.text.converters import to_native, to_text
-from ansible.module_utils.six import string_types
 
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_conf as libvirt_conf
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_files as libvirt_files
@@ -542,7 +543,7 @@ def env_default_of(environment):
     value = environment.get(ENV_KEY)
     if value is None:
         return None
-    if not isinstance(value, string_types):
+    if not isinstance(value, str):
         raise Refusal('environment %s must be a string, got %s (%r)' % (ENV_KEY, type(value).__name__, value))
     return to_text(value)
 

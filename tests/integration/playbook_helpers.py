@@ -13,9 +13,6 @@ runs as the unprivileged user ``nobody`` with ``XDG_CONFIG_HOME`` pointing
 at the file's grandparent directory, so it reads exactly that file.
 """
 
-from __future__ import (absolute_import, division, print_function)
-__metaclass__ = type
-
 import json
 import os
 import shutil
@@ -64,8 +61,8 @@ def run_play(tasks, interpreter=None, check=False, diff=False, extra_env=None, p
         yaml.safe_dump(play, f)
         playbook = f.name
     env = playbook_env(extra_env)
-    cmd = list(wrapper) + [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), '-i', 'localhost,',
-           '-c', 'local', playbook]
+    cmd = list(wrapper) + [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'),
+                           '-i', 'localhost,', '-c', 'local', playbook]
     if check:
         cmd.append('--check')
     if diff:

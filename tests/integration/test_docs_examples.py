@@ -30,9 +30,6 @@ exist, so for those virsh is asked for ``test:///default``, which makes it
 read the file and walk every alias entry without connecting anywhere.
 """
 
-from __future__ import (absolute_import, division, print_function)
-__metaclass__ = type
-
 import glob
 import json
 import os

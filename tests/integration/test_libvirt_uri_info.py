@@ -8,9 +8,6 @@ against ``virsh`` run as a real user created for the test, with its own home, so
 the file itself and reads it with that user's permissions.
 """
 
-from __future__ import (absolute_import, division, print_function)
-__metaclass__ = type
-
 import os
 import pwd
 import subprocess

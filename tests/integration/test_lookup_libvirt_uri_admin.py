@@ -3,9 +3,6 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """The libvirt_uri lookup with admin=true (libvirt-admin.conf), checked against real virt-admin as root."""
 
-from __future__ import (absolute_import, division, print_function)
-__metaclass__ = type
-
 import os
 
 from playbook_helpers import run_play

@@ -3,9 +3,6 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """The libvirt_uri lookup's details=true: the effective remote mode, checked against libvirt's own log."""
 
-from __future__ import (absolute_import, division, print_function)
-__metaclass__ = type
-
 import os
 import re
 import subprocess

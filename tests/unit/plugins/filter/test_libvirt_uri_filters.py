@@ -3,9 +3,6 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """The libvirt_uri_parse and libvirt_uri_build filters: called directly, then through ansible-playbook."""
 
-from __future__ import (absolute_import, division, print_function)
-__metaclass__ = type
-
 import json
 import os
 import subprocess

@@ -18,9 +18,6 @@ stand-in ``ssh`` (and ``nc``) that exits 1 at once comes first on ``PATH``: noth
 ever contacted, and the tests use the hosts 127.0.0.1 and ::1 only.
 """
 
-from __future__ import (absolute_import, division, print_function)
-__metaclass__ = type
-
 import os
 import shutil
 import subprocess

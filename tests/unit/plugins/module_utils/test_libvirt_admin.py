@@ -11,9 +11,6 @@ mount namespace) and as ``nobody`` (XDG_CONFIG_HOME pointing at a temporary
 directory), against every libvirt of ``libvirt_oracle.oracles()``.
 """
 
-from __future__ import (absolute_import, division, print_function)
-__metaclass__ = type
-
 import itertools
 from concurrent.futures import ThreadPoolExecutor
 

@@ -13,9 +13,6 @@ case is resolved by ``resolve()`` and by ``virsh [-c NAME] uri`` run as
 ``nobody``; both must give the same URI or the same error message.
 """
 
-from __future__ import (absolute_import, division, print_function)
-__metaclass__ = type
-
 import os
 import random
 import shutil

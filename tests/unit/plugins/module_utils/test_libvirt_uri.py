@@ -21,9 +21,6 @@
   driver logs when it reformats a URI.
 """
 
-from __future__ import (absolute_import, division, print_function)
-__metaclass__ = type
-
 import ctypes
 import os
 import random

@@ -17,9 +17,6 @@
   $VIRTKIT_LIBVIRT_ROOTS, such as a Debian 13 root with libvirt 11.3).
 """
 
-from __future__ import (absolute_import, division, print_function)
-__metaclass__ = type
-
 import itertools
 import os
 import re
