@@ -55,6 +55,7 @@ GUIDE_PAGES = ['index.md', 'getting-started.md', 'how-libvirt-picks-a-uri.md', '
 LOCAL_EXAMPLES = ['getting-started.yml', 'resolve-names.yml', 'migrate-lineinfile-breakage.yml',
                   'troubleshoot-malformed.yml', 'troubleshoot-audit.yml']
 FLEET_EXAMPLES = ['fleet-one-default.yml', 'fleet-per-group.yml', 'fleet-mesh.yml', 'fleet-per-user.yml',
+                  'fleet-every-account.yml',
                   'migrate-to-module.yml']
 
 HAIL = 'qemu+ssh://root@hail.cloud.example.com/system'
@@ -171,10 +172,14 @@ FLEET_ACCOUNTS = {'alice': 2911, 'bob': 2912}
 ALL_HOSTS = ['hail', 'sleet', 'rain', 'jump-cloud', 'jump-lab', 'desk1']
 
 
+FLEET_GROUPS = {'libvirt': (2990, ['alice'])}
+
+
 @pytest.fixture
 def fleet(world_tmp):
-    """One PrivateHost per host of the docs' inventory, each with the accounts alice and bob."""
-    return dict((host, PrivateHost(os.path.join(str(world_tmp), host), accounts=FLEET_ACCOUNTS))
+    """One PrivateHost per host of the docs' inventory, each with the accounts alice and bob (alice in libvirt)."""
+    return dict((host, PrivateHost(os.path.join(str(world_tmp), host), accounts=FLEET_ACCOUNTS,
+                                   members=FLEET_GROUPS))
                 for host in ALL_HOSTS)
 
 
@@ -349,6 +354,23 @@ def test_fleet_per_user(fleet):
         'test:///default'
     # Only desk1 is a workstation.
     assert [h for h in ALL_HOSTS if os.listdir(fleet[h].home('alice'))] == ['desk1']
+
+
+def test_fleet_every_account(fleet):
+    results = run_fleet('fleet-every-account.yml', fleet)
+    runs = module_results(results)
+    hypervisors = ['hail', 'sleet', 'rain']
+    assert [(r['scope'], r['user']) for r in runs] == [('system', 'root'), ('skel', None), ('user', 'alice')] * 3
+    for host in hypervisors:
+        for path in (fleet_conf(fleet, host), fleet[host].skel_conf, fleet_conf(fleet, host, 'alice')):
+            assert read(path) == ONE_DEFAULT, path
+        assert os.stat(fleet_conf(fleet, host, 'alice')).st_uid == FLEET_ACCOUNTS['alice']
+        assert not os.listdir(fleet[host].home('bob'))
+        assert fleet[host].virsh('alice', 'test:///default') == 'test:///default'
+    for host in ('jump-cloud', 'jump-lab', 'desk1'):
+        assert not os.path.exists(fleet_conf(fleet, host)) and not os.listdir(fleet[host].home('alice'))
+    again = module_results(run_fleet('fleet-every-account.yml', fleet))
+    assert len(again) == 9 and not any(r['changed'] for r in again)
 
 
 # -- migrating -------------------------------------------------------------------------
