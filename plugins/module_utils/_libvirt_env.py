@@ -1294,8 +1294,9 @@ def analyse(account, reader=None, service=DEFAULT_SERVICE):
         'unread': collect_unread(reader, account, read_files, pam_files),
         'read': pam_files + read_files,
         'notes': notes,
-        'session': 'an interactive %s login through PAM service %s' % (
-            (kind or 'non-shell') if kind != 'sh' else 'sh', service),
+        'session': ('an interactive %s login shell after PAM service %s' % (kind, service) if kind else
+                    'a login through PAM service %s with login shell %s, which reads no startup file'
+                    % (service, account['shell'] or '(none)')),
     }
 
 

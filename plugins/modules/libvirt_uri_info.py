@@ -309,6 +309,8 @@ from ansible.module_utils.common.text.converters import to_native, to_text
 from ansible.module_utils.six import string_types
 
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_conf as libvirt_conf
+from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_env as libvirt_env
+from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_findings as libvirt_findings
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_files as libvirt_files
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_resolve import resolve
 
@@ -350,8 +352,11 @@ def _groups_of(pw):
     return sorted(groups)
 
 
-def _read_as_user(path, pw):
-    """_encode_outcome(path) computed by a child process running with the identity of ``pw``."""
+def _as_user(pw, func, what):
+    """``func()`` (JSON-able) computed by a child process running with the identity of ``pw``.
+
+    A failure is returned as {'kind': 'identity', 'message': ...}.
+    """
     groups = _groups_of(pw)
     rfd, wfd = os.pipe()
     try:
@@ -359,7 +364,7 @@ def _read_as_user(path, pw):
     except OSError as exc:
         os.close(rfd)
         os.close(wfd)
-        message = 'cannot read %s as user %s: %s' % (path, pw.pw_name, os.strerror(exc.errno))
+        message = 'cannot read %s as user %s: %s' % (what, pw.pw_name, os.strerror(exc.errno))
         return {'kind': 'identity', 'message': message}
     if pid == 0:
         status = 0
@@ -369,7 +374,7 @@ def _read_as_user(path, pw):
                 os.setgroups(groups)
                 os.setgid(pw.pw_gid)
                 os.setuid(pw.pw_uid)
-                outcome = _encode_outcome(path)
+                outcome = func()
             except OSError as exc:
                 message = 'cannot take the identity of user %s: %s' % (pw.pw_name, os.strerror(exc.errno))
                 outcome = {'kind': 'identity', 'message': message}
@@ -395,7 +400,20 @@ def _read_as_user(path, pw):
     try:
         return json.loads(b''.join(chunks).decode('utf-8'))
     except ValueError:
-        return {'kind': 'identity', 'message': 'reading %s as user %s failed' % (path, pw.pw_name)}
+        return {'kind': 'identity', 'message': 'reading %s as user %s failed' % (what, pw.pw_name)}
+
+
+def _read_as_user(path, pw):
+    """_encode_outcome(path) computed by a child process running with the identity of ``pw``."""
+    return _as_user(pw, lambda: _encode_outcome(path), path)
+
+
+def as_account(pw, func, what):
+    """``func()`` with the identity of ``pw`` when the module can take it, else with its own."""
+    euid = os.geteuid()
+    if euid == 0 and pw.pw_uid != 0:
+        return _as_user(pw, func, what)
+    return func()
 
 
 def load(path, pw=None):
@@ -534,6 +552,121 @@ def describe(scope, user, path, outcome, read_as, probe, names, env_default):
     return config
 
 
+# -- the login environment and findings -----------------------------------------------------------
+
+def display_path(path, pw):
+    """``path`` as ~user/... when it lies in the home of ``pw`` (not root's)."""
+    if pw is not None and pw.pw_uid != 0 and pw.pw_dir and os.path.isabs(pw.pw_dir):
+        home = os.path.normpath(pw.pw_dir)
+        if path.startswith(home + os.sep):
+            return '~%s/%s' % (pw.pw_name, path[len(home) + 1:])
+    return path
+
+
+def _entries_of(outcome, path):
+    if outcome['kind'] == 'text':
+        return libvirt_conf.parse(outcome['text'], path)
+    if outcome['kind'] == 'missing':
+        return []
+    return None
+
+
+def _analyse(pw, service):
+    """The account's login environment, read with its identity; {'kind': 'identity', ...} on failure."""
+    account = libvirt_env.account_of(pw)
+
+    def work():
+        try:
+            return libvirt_env.analyse(account, service=service)
+        except Exception as exc:  # pylint: disable=broad-except
+            return {'kind': 'identity', 'message': 'reading the login files of user %s failed: %s'
+                    % (pw.pw_name, to_native(exc))}
+    return as_account(pw, work, 'the login files')
+
+
+def _stats(pw, paths):
+    """uri_findings' stat() answers for ``paths``, with the identity of ``pw`` when given."""
+    paths = sorted(set(paths))
+    if not paths:
+        return {}
+
+    def work():
+        return dict((p, libvirt_findings.os_stat(p)) for p in paths)
+    if pw is None:
+        answers = work()
+    else:
+        answers = as_account(pw, work, 'the files the URIs name')
+        if answers.get('kind') == 'identity':
+            answers = {}
+    return dict((p, tuple(v) if v is not None else None) for p, v in answers.items() if p in paths)
+
+
+def add_effective_and_findings(config, outcome, pw, probe, service):
+    """Add ``effective`` (for an account) and ``findings`` to ``config``; returns the warnings."""
+    path = config['path']
+    entries = _entries_of(outcome, path)
+    home = pw.pw_dir if pw is not None else None
+    uri_default = None
+    if entries is not None and config['uri_default'] is not None:
+        value = libvirt_conf.get_value(entries, DEFAULT_KEY)
+        uri_default = {'value': config['uri_default'], 'file': display_path(path, pw), 'line': value.line}
+    alias_names = set(a['name'] for a in config['aliases'])
+
+    def resolve_default(env_default, virsh_default):
+        if entries is None:
+            return {'error': config['error']}
+        try:
+            return {'uri': resolve(None, entries=entries, path=path, env_default=env_default,
+                                   virsh_default=virsh_default, probe=probe)}
+        except libvirt_conf.ConfError as exc:
+            return {'error': exc.message}
+
+    warnings = []
+    effective = None
+    if pw is not None:
+        analysis = _analyse(pw, service)
+        if analysis.get('kind') == 'identity':
+            effective = {'uri': None, 'error': analysis['message'], 'summary': analysis['message'],
+                         'source': None, 'shadowed': [], 'cannot_tell': [], 'not_applied': [],
+                         'not_followed': [], 'notes': [], 'session': None, 'other_clients': None}
+        else:
+            effective = libvirt_env.effective(analysis, resolve_default, uri_default)
+        source = effective['source'] or {}
+        if uri_default and source.get('kind') == 'environment':
+            warnings.append("%s: uri_default '%s' of %s is hidden by %s" % (
+                pw.pw_name, uri_default['value'], uri_default['file'], effective['summary']))
+        elif uri_default and source.get('kind') == 'dynamic':
+            warnings.append("%s: uri_default '%s' of %s may be hidden: %s" % (
+                pw.pw_name, uri_default['value'], uri_default['file'], effective['summary']))
+
+    # Findings: the aliases, the default when no alias of the file names it, and the environment's URI.
+    default = config['default_uri'] or {}
+    default_alias = None
+    if default.get('source') == DEFAULT_KEY and config['uri_default'] in alias_names:
+        default_alias = config['uri_default']
+    targets = [a['uri'] for a in config['aliases']]
+    if default.get('uri') and default.get('source') != 'probe':
+        targets.append(default['uri'])
+    env_uri = None
+    if effective is not None and effective.get('uri') and (effective['source'] or {}).get('kind') == 'environment':
+        if effective['source']['value'] not in alias_names:
+            env_uri = effective['uri']
+            targets.append(env_uri)
+    paths = []
+    for uri in targets:
+        paths.extend(libvirt_findings.uri_paths(uri, home))
+    stats = _stats(pw, paths)
+    stat = stats.get
+    findings = libvirt_findings.config_findings(
+        config['aliases'], default.get('uri') if default.get('source') not in (None, 'probe') else None,
+        default_alias, stat=stat, home=home)
+    config['findings'] = findings
+    if effective is not None:
+        effective['findings'] = libvirt_findings.uri_findings(env_uri, None, stat, home) if env_uri else []
+    config['effective'] = effective
+    return warnings
+
+
 # -- options -------------------------------------------------------------------------------------
 
 def env_default_of(environment):
@@ -566,8 +699,12 @@ def user_file(user, xdg):
     return pw, os.path.join(base, 'libvirt', 'libvirt.conf')
 
 
-def run(params):
+def run(params, accounts=None):
+    """(configs, warnings).  ``accounts``: passwd entries to report besides O(users)."""
     env_default = env_default_of(params['environment'])
+    service = params.get('pam_service') or libvirt_env.DEFAULT_SERVICE
+    if '/' in service or service in ('.', '..'):
+        raise Refusal("pam_service must be the name of a file in /etc/pam.d, got %r" % service)
     xdg = params['xdg_config_home'] or {}
     users = params['users'] or []
     unknown = sorted(set(xdg) - set(users))
@@ -586,16 +723,27 @@ def run(params):
     for user in users:
         pw, path = user_file(user, xdg.get(user))
         jobs.append(('user', pw.pw_name, path, pw, PROBE_SYSTEM if pw.pw_uid == 0 else PROBE_SESSION))
+    for pw in accounts or []:
+        dummy, path = user_file(pw.pw_name, None)
+        jobs.append(('user', pw.pw_name, path, pw, PROBE_SYSTEM if pw.pw_uid == 0 else PROBE_SESSION))
     for path in params['paths'] or []:
         if not path:
             raise Refusal('paths holds an empty path')
         jobs.append(('path', None, os.path.abspath(path), None, PROBE_SYSTEM))
 
     configs = []
+    warnings = []
     for scope, user, path, pw, probe in jobs:
         outcome, read_as = load(path, pw)
-        configs.append(describe(scope, user, path, outcome, read_as, probe, names, env_default))
-    return configs
+        config = describe(scope, user, path, outcome, read_as, probe, names, env_default)
+        account = pw
+        if scope == 'system':
+            account = pwd.getpwuid(0)
+        elif scope == 'path':
+            account = None
+        warnings.extend(add_effective_and_findings(config, outcome, account, probe, service))
+        configs.append(config)
+    return configs, warnings
 
 
 def main():
@@ -607,13 +755,16 @@ def main():
             paths=dict(type='list', elements='path', default=[]),
             names=dict(type='list', elements='str', default=[]),
             environment=dict(type='dict'),
+            pam_service=dict(type='str', default='sshd'),
         ),
         supports_check_mode=True,
     )
     try:
-        configs = run(module.params)
+        configs, warnings = run(module.params)
     except Refusal as exc:
         module.fail_json(msg=to_native(exc))
+    for warning in warnings:
+        module.warn(warning)
     module.exit_json(changed=False, configs=configs)
 
 
