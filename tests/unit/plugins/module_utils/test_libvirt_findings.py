@@ -13,7 +13,10 @@ import pytest
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_conf as libvirt_conf
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_findings as findings
 
-from test_libvirt_augeas import debian_files, uncomment
+from ansible_collections.virtkit.libvirt_client.tests.unit.plugins.module_utils.test_libvirt_augeas import (
+    debian_files,
+    uncomment,
+)
 
 HOME = '/home/alice'
 
