@@ -473,7 +473,7 @@ def _words(command):
 _KNOWN_VARS = ('HOME', 'USER', 'LOGNAME', 'SHELL')
 
 
-def parse_word(word, account, tilde=True):
+def parse_word(word, account, tilde=True, assignment=False):
     """Parts of a shell word: [('lit', text) | ('var', NAME) | ('default', NAME, colon, text)].
 
     Raises Dynamic for anything computed: command or arithmetic substitution, or a variable
@@ -551,6 +551,12 @@ def parse_word(word, account, tilde=True):
             literal.append(char)
             index += 1
             continue
+        if (assignment and char == ':' and quote is None and
+                (word[index + 1:index + 3] == '~/' or word[index + 1:] == '~' or word[index + 1:index + 3] == '~:')):
+            # bash expands a tilde after each unquoted ':' of an assignment's value.
+            literal.append(':' + account['home'])
+            index += 2
+            continue
         literal.append(char)
         index += 1
     if quote:
@@ -609,6 +615,7 @@ class ShellWalker(object):
         self.events = []
         self.visited = []
         self.active = []
+        self.follow = True
 
     # conditions ---------------------------------------------------------------------------------
 
@@ -697,8 +704,13 @@ class ShellWalker(object):
             self.active.pop()
         return True
 
+    def _unfollowed(self, path, number, raw, reason):
+        """A source the reader cannot follow: whatever it sets cannot be told."""
+        for name in TRACKED:
+            self.events.append(_event('dynamic', name, path, number, raw, reason=reason))
+
     def _source(self, words, path, number, raw, depth, conditional, loop):
-        if len(words) < 2:
+        if len(words) < 2 or not self.follow:
             return
         target = words[1]
         items = None
@@ -708,17 +720,16 @@ class ShellWalker(object):
             try:
                 items = [_static_text(target, self.account)]
             except Dynamic as exc:
-                self.events.append(_event('not_followed', None, path, number, raw,
-                                          reason='sources a file named by %s' % exc))
+                self._unfollowed(path, number, raw, 'sources a file named by %s, which the audit cannot follow'
+                                 % exc)
                 return
         for item in items:
             if not os.path.isabs(item):
-                self.events.append(_event('not_followed', None, path, number, raw,
-                                          reason='sources %s, a relative path' % item))
+                self._unfollowed(path, number, raw, 'sources %s, a relative path the shell looks up in PATH and '
+                                                    'the working directory' % item)
                 continue
             if depth >= MAX_DEPTH or item in self.active:
-                self.events.append(_event('not_followed', None, path, number, raw,
-                                          reason='sources %s again or too deep' % item))
+                self._unfollowed(path, number, raw, 'sources %s again or too deep to follow' % item)
                 continue
             if not self.run_file(item, depth + 1, conditional) and not conditional:
                 self.events.append(_event('not_followed', None, path, number, raw,
@@ -1009,7 +1020,7 @@ class ShellWalker(object):
                           False, None)
                 continue
             try:
-                parts = parse_word(match.group(3), self.account)
+                parts = parse_word(match.group(3), self.account, assignment=True)
             except Dynamic as exc:
                 self._add(_event('dynamic', name, path, number, raw, reason='computes the value: %s' % exc),
                           False, None)
@@ -1176,7 +1187,8 @@ def collect_unread(reader, account, read_files, pam_files):
                 why = 'the PAM service does not read it (see pam_env options readenv, user_readenv)'
             else:
                 walker = ShellWalker(reader, account, kind or 'sh')
-                walker._walk(text, path, MAX_DEPTH, False)  # pylint: disable=protected-access
+                walker.follow = False
+                walker._walk(text, path, 0, False)  # pylint: disable=protected-access
                 found = [e for e in walker.events if e['op'] != 'not_followed']
                 if kind is None:
                     why = 'the login shell %s reads no shell startup file' % (account['shell'] or '(none)')

@@ -303,6 +303,12 @@ import grp
 import json
 import os
 import pwd
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.text.converters import to_native, to_text
@@ -601,8 +607,11 @@ def _stats(pw, paths):
     return dict((p, tuple(v) if v is not None else None) for p, v in answers.items() if p in paths)
 
 
-def add_effective_and_findings(config, outcome, pw, probe, service):
-    """Add ``effective`` (for an account) and ``findings`` to ``config``; returns the warnings."""
+def add_effective_and_findings(config, outcome, pw, probe, service, verifier=None):
+    """Add ``effective`` (for an account), ``findings`` and ``verification`` to ``config``; returns the warnings.
+
+    ``verifier``: a VirshVerifier when O(verify_with_virsh) is set, else None.
+    """
     path = config['path']
     entries = _entries_of(outcome, path)
     home = pw.pw_dir if pw is not None else None
@@ -664,7 +673,153 @@ def add_effective_and_findings(config, outcome, pw, probe, service):
     if effective is not None:
         effective['findings'] = libvirt_findings.uri_findings(env_uri, None, stat, home) if env_uri else []
     config['effective'] = effective
+    config['verification'] = None
+    if verifier is not None and pw is not None:
+        def predict():
+            analysis = _analyse(pw, verifier.SERVICE)
+            if analysis.get('kind') == 'identity':
+                return {'uri': None, 'error': analysis['message'], 'source': None}
+            return libvirt_env.effective(analysis, resolve_default, uri_default)
+        config['verification'] = verifier.verify(pw, config, predict)
     return warnings
+
+
+# -- verify_with_virsh ------------------------------------------------------------------------------
+
+STANDIN_SSH = """#!/bin/sh
+# Stand-in for ssh while libvirt_uri_info asks virsh what a name resolves to: never connects.
+echo "libvirt_uri_info: stand-in ssh, not connecting" >&2
+exit 255
+"""
+_SPLIT_RE = re.compile(r'(?:Split|name) "(.*)" to URI components:')
+_NO_NAME = 'no name, allowing driver auto-select'
+
+
+class VirshVerifier(object):
+    """Asks virsh, in a login of each account, what each alias and the default resolve to.
+
+    virsh runs as the account through ``su -l`` (PAM service su-l, then the account's login shell,
+    interactive, as the audit models it), inside a new network namespace (``unshare --net``: not
+    even 127.0.0.1 is reachable), with a stand-in ``ssh`` first on PATH, LIBVIRT_AUTOSTART=0 and a
+    timeout.  The URI libvirt resolved is read from its debug log (the "Split ... to URI components"
+    line that libvirt writes before any driver opens a connection); the connection itself fails.
+    """
+
+    SERVICE = 'su-l'
+    PER_RUN = 10
+
+    def __init__(self, virsh, unshare, su, workdir):
+        self.virsh = virsh
+        self.unshare = unshare
+        self.su = su
+        self.workdir = workdir
+        self.standin = os.path.join(workdir, 'bin')
+        os.mkdir(self.standin, 0o755)
+        path = os.path.join(self.standin, 'ssh')
+        with open(path, 'w') as f:
+            f.write(STANDIN_SSH)
+        os.chmod(path, 0o755)
+        os.chmod(workdir, 0o755)
+
+    def _wrapper(self, pw):
+        kind = libvirt_env.shell_kind(pw.pw_shell)
+        path = os.path.join(self.workdir, 'login-%d' % pw.pw_uid)
+        if kind is None:
+            body = 'exec /bin/sh -c "$2"\n'
+        else:
+            body = 'exec %s -l -i -c "$2"\n' % shlex_quote(pw.pw_shell)
+        with open(path, 'w') as f:
+            f.write('#!/bin/sh\n' + body)
+        os.chmod(path, 0o755)
+        return path
+
+    def _script(self, names):
+        lines = []
+        for index, name in enumerate(names):
+            connect = '' if name is None else ' -c %s' % shlex_quote(name)
+            lines.append(
+                "printf '@@vk-begin %d\\n'; LIBVIRT_DEBUG=1 LIBVIRT_LOG_FILTERS='1:libvirt 4:*' "
+                "LIBVIRT_LOG_OUTPUTS=1:stderr LIBVIRT_AUTOSTART=0 PATH=%s:$PATH timeout -k 2 %d %s -q%s uri "
+                "</dev/null 2>&1; printf '@@vk-end %d\\n'"
+                % (index, shlex_quote(self.standin), self.PER_RUN, shlex_quote(self.virsh), connect, index))
+        return '\n'.join(lines) + '\n'
+
+    def ask(self, pw, names):
+        """{index: (kind, text)}: kind 'uri', 'probe', 'error' or 'unreadable'."""
+        command = [self.unshare, '--net', '--', self.su, '-l', '-s', self._wrapper(pw), pw.pw_name,
+                   '-c', self._script(names)]
+        limit = 20 + (self.PER_RUN + 3) * len(names)
+        proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT, start_new_session=True,
+                                env={'PATH': '/usr/sbin:/usr/bin:/sbin:/bin', 'LANG': 'C'})
+        try:
+            output = proc.communicate(timeout=limit)[0]
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            output = proc.communicate()[0]
+        text = output.decode('utf-8', 'replace')
+        answers = {}
+        for index in range(len(names)):
+            begin = text.find('@@vk-begin %d\n' % index)
+            end = text.find('@@vk-end %d\n' % index, begin + 1)
+            if begin < 0 or end < 0:
+                answers[index] = ('unreadable', 'no answer from virsh (the login or virsh did not run, or timed '
+                                                'out after %d s)' % limit)
+                continue
+            chunk = text[begin:end]
+            match = _SPLIT_RE.search(chunk)
+            errors = [line[len('error: '):] for line in chunk.splitlines() if line.startswith('error: ')]
+            if match:
+                answers[index] = ('uri', match.group(1))
+            elif _NO_NAME in chunk:
+                answers[index] = ('probe', None)
+            elif errors:
+                answers[index] = ('error', errors[-1])
+            else:
+                answers[index] = ('unreadable', 'virsh printed neither a resolved URI nor an error')
+        return answers
+
+    def verify(self, pw, config, predict):
+        names = []
+        for alias in config['aliases']:
+            if alias['name'] not in names:
+                names.append(alias['name'])
+        prediction = predict()
+        answers = self.ask(pw, names + [None])
+        checks = []
+        for index, name in enumerate(names + [None]):
+            kind, text = answers[index]
+            virsh = {'uri': text} if kind == 'uri' else ({'probe': True} if kind == 'probe' else {kind: text})
+            if name is None:
+                predicted = dict((k, prediction.get(k)) for k in ('uri', 'error'))
+                source = (prediction.get('source') or {}).get('kind')
+                predicted['source'] = source
+                if source == 'dynamic':
+                    agree = None
+                elif source == 'probe':
+                    agree = kind == 'probe'
+                elif prediction.get('uri'):
+                    agree = kind == 'uri' and text == prediction['uri']
+                else:
+                    agree = kind == 'error' and text == prediction.get('error')
+            else:
+                predicted = config['resolutions'].get(name, {})
+                if 'uri' in predicted:
+                    agree = kind == 'uri' and text == predicted['uri']
+                else:
+                    agree = kind == 'error' and text == predicted.get('error')
+            checks.append({'name': name, 'predicted': predicted, 'virsh': virsh, 'agree': agree})
+        return {
+            'ran': True,
+            'session': 'su -l %s (PAM service %s, login shell %s) in a network namespace of its own'
+                       % (pw.pw_name, self.SERVICE, pw.pw_shell),
+            'checks': checks,
+            'agree': all(c['agree'] is not False for c in checks),
+        }
+
+
+def shlex_quote(text):
+    return "'" + text.replace("'", "'\\''") + "'"
 
 
 # -- options -------------------------------------------------------------------------------------
@@ -731,6 +886,47 @@ def run(params, accounts=None):
             raise Refusal('paths holds an empty path')
         jobs.append(('path', None, os.path.abspath(path), None, PROBE_SYSTEM))
 
+    verifier = None
+    skipped = None
+    if params.get('verify_with_virsh'):
+        verifier, skipped = make_verifier()
+    try:
+        return _report(jobs, names, env_default, service, verifier, skipped)
+    finally:
+        if verifier is not None:
+            shutil.rmtree(verifier.workdir, ignore_errors=True)
+
+
+def _find(program):
+    for directory in ('/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'):
+        path = os.path.join(directory, program)
+        if os.path.isfile(path) and os.access(path, os.X_OK):
+            return path
+    return None
+
+
+def make_verifier():
+    """(VirshVerifier, None), or (None, reason) when virsh is not installed; Refusal when it cannot run."""
+    virsh = _find('virsh')
+    if virsh is None:
+        return None, 'virsh is not installed on this host'
+    if sys.version_info[0] < 3:
+        raise Refusal('verify_with_virsh needs Python 3 on the target')
+    if os.geteuid() != 0:
+        raise Refusal('verify_with_virsh needs root (it runs virsh as each account through su -l, in a network '
+                      'namespace of its own)')
+    unshare, su = _find('unshare'), _find('su')
+    if unshare is None or su is None:
+        raise Refusal('verify_with_virsh needs unshare and su (util-linux), which are missing')
+    probe = subprocess.Popen([unshare, '--net', '--', 'true'], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    error = probe.communicate()[1]
+    if probe.returncode != 0:
+        raise Refusal('verify_with_virsh cannot create a network namespace (unshare --net: %s); virsh is not '
+                      'run without one' % error.decode('utf-8', 'replace').strip())
+    return VirshVerifier(virsh, unshare, su, tempfile.mkdtemp(prefix='libvirt_uri_info.')), None
+
+
+def _report(jobs, names, env_default, service, verifier, skipped):
     configs = []
     warnings = []
     for scope, user, path, pw, probe in jobs:
@@ -741,7 +937,10 @@ def run(params, accounts=None):
             account = pwd.getpwuid(0)
         elif scope == 'path':
             account = None
-        warnings.extend(add_effective_and_findings(config, outcome, account, probe, service))
+        warnings.extend(add_effective_and_findings(config, outcome, account, probe, service, verifier))
+        if skipped and account is not None:
+            config['verification'] = {'ran': False, 'reason': skipped, 'session': None, 'checks': [],
+                                      'agree': None}
         configs.append(config)
     return configs, warnings
 
@@ -756,6 +955,7 @@ def main():
             names=dict(type='list', elements='str', default=[]),
             environment=dict(type='dict'),
             pam_service=dict(type='str', default='sshd'),
+            verify_with_virsh=dict(type='bool', default=False),
         ),
         supports_check_mode=True,
     )
@@ -765,6 +965,17 @@ def main():
         module.fail_json(msg=to_native(exc))
     for warning in warnings:
         module.warn(warning)
+    disagreements = []
+    for config in configs:
+        verification = config.get('verification') or {}
+        for check in verification.get('checks', []):
+            if check['agree'] is False:
+                disagreements.append('%s: %s: predicted %s, virsh says %s' % (
+                    config['user'] or 'root', check['name'] if check['name'] is not None else 'the default',
+                    json.dumps(check['predicted'], sort_keys=True), json.dumps(check['virsh'], sort_keys=True)))
+    if disagreements:
+        module.fail_json(msg='virsh disagrees with the prediction: %s' % '; '.join(disagreements),
+                         configs=configs)
     module.exit_json(changed=False, configs=configs)
 
 

@@ -170,6 +170,8 @@ SETTLED = [
     ('[ -z "$PS1" ] && return\nexport LIBVIRT_DEFAULT_URI=test:///ps1\n', 'test:///ps1'),
     ('export VIRSH_DEFAULT_CONNECT_URI=test:///v LIBVIRT_DEFAULT_URI=test:///l\n', 'test:///l'),
     ('export LIBVIRT_DEFAULT_URI=\\\ntest:///continued\n', 'test:///continued'),
+    ('export LIBVIRT_DEFAULT_URI=test:///x:~/y\n', 'test:///x:%s/y' % HOME),
+    ('export LIBVIRT_DEFAULT_URI="test:///x:~/y"\n', 'test:///x:~/y'),
     ('for f in /nonexistent; do\n  export LIBVIRT_DEFAULT_URI=test:///loop\ndone\n', 'test:///loop'),
 ]
 
@@ -234,9 +236,12 @@ def test_sources_are_followed_where_they_stand():
     # A missing file under a file test is skipped, as the shell does.
     events = shell('[ -r /etc/missing.sh ] && . /etc/missing.sh\n', files)
     assert settled(events)[L] is None and events == []
-    # A source the reader cannot follow is reported.
-    [event] = shell('. "$(dirname "$0")/x.sh"\n', files)
-    assert event['op'] == 'not_followed' and 'sources a file named by' in event['reason']
+    # A source the reader cannot follow makes both variables "cannot tell".
+    events = shell('. "$(dirname "$0")/x.sh"\n', files)
+    assert settled(events) == {L: '?', V: '?'}
+    assert 'sources a file named by a command substitution' in events[0]['reason']
+    events = shell('. libvirt-env.sh\n', files)
+    assert settled(events) == {L: '?', V: '?'} and 'relative path' in events[0]['reason']
 
 
 def test_debian_profile_reads_bash_bashrc_and_profile_d_in_order():
