@@ -158,6 +158,13 @@ def test_profile_d_hides_the_users_uri_default(etc, member):
 
     # Real virsh, in a real login of the member, connects where the audit says.
     assert login_virsh(etc, member.pw_name, 'uri') == (True, 'test:///default')
+    # The self-check asks virsh the same, and for the alias, without any connection to hv1.
+    checked = info({'system': False, 'users': [member.pw_name], 'verify_with_virsh': True}, etc)
+    assert 'failed' not in checked, checked
+    verification = checked['configs'][0]['verification']
+    assert verification['ran'] is True and verification['agree'] is True
+    assert [(c['name'], c['virsh'], c['agree']) for c in verification['checks']] == [
+        ('hv1', {'uri': HV1}, True), (None, {'uri': 'test:///default'}, True)]
     # Without the profile.d script, the member's uri_default is back (hv1's URI, which needs ssh: read the
     # resolved URI from a connection to an alias lookup that needs no network instead).
     os.unlink(os.path.join(etc['/etc/profile.d'], 'libvirt-uri.sh'))
@@ -197,3 +204,37 @@ def test_dynamic_setting_is_not_guessed(etc, member):
     assert 'command substitution' in effective['source']['reason']
     assert effective['summary'].endswith('cannot tell')
     assert any('may be hidden' in w for w in result['warnings'])
+
+
+def test_verification_reports_a_disagreement(etc, member):
+    """A prediction that differs from what virsh says in the member's login is a failure, with both answers."""
+    from ansible_collections.virtkit.libvirt_client.plugins.modules import libvirt_uri_info as module
+
+    write_as(member, '.config/libvirt/libvirt.conf', 'uri_aliases = [ "t=test:///default" ]\n')
+    verifier, skipped = module.make_verifier()
+    assert skipped is None
+    config = {'aliases': [{'name': 't', 'uri': 'test:///default', 'line': 1}],
+              'resolutions': {'t': {'uri': 'test:///default?wrong'}}}
+    try:
+        result = verifier.verify(member, config, lambda: {'uri': 'test:///default?also-wrong', 'error': None,
+                                                          'source': {'kind': 'environment'}})
+    finally:
+        shutil.rmtree(verifier.workdir)
+    assert result['agree'] is False
+    assert result['checks'] == [
+        {'name': 't', 'predicted': {'uri': 'test:///default?wrong'}, 'virsh': {'uri': 'test:///default'},
+         'agree': False},
+        {'name': None, 'predicted': {'uri': 'test:///default?also-wrong', 'error': None, 'source': 'environment'},
+         'virsh': {'probe': True}, 'agree': False}]
+
+
+def test_verification_never_reaches_the_network(etc, member, world_tmp):
+    """tls and libssh2 aliases make libvirt itself open TCP connections: in the namespace they fail at once."""
+    write_as(member, '.config/libvirt/libvirt.conf', (
+        'uri_aliases = [\n  "tls=qemu+tls://192.0.2.1/system",\n  "l2=qemu+libssh2://192.0.2.1/system",\n'
+        '  "tcp=qemu+tcp://192.0.2.1/system",\n  "ssh=qemu+ssh://192.0.2.1/system",\n]\n'))
+    result = info({'system': False, 'users': [member.pw_name], 'verify_with_virsh': True}, etc)
+    assert 'failed' not in result, result
+    checks = result['configs'][0]['verification']['checks']
+    assert [(c['name'], c['agree']) for c in checks] == [('tls', True), ('l2', True), ('tcp', True),
+                                                        ('ssh', True), (None, True)]
