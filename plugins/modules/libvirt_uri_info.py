@@ -21,6 +21,36 @@ description:
     or parse is reported with libvirt's own message, path and line.
   - A user's file is read with that user's identity (when the module runs as root), so that a file or directory
     the user cannot read is reported exactly as libvirt, running as that user, reports it.
+  - For each account (root for the system file, and each user), RV(configs[].effective) says what plain C(virsh)
+    connects to once the account has logged in, and which file and line decided it, by reading the files that
+    set C(LIBVIRT_DEFAULT_URI) and C(VIRSH_DEFAULT_CONNECT_URI) (C(VIRSH_DEFAULT_CONNECT_URI) wins for virsh,
+    which uses it as if given with C(-c)). The session modelled is an interactive login shell started
+    through PAM (see O(pam_service)); the order is, later settings winning,
+    (1) C(pam_env) as configured in C(/etc/pam.d/<pam_service>), line by line, each line reading its
+    C(conffile) (C(/etc/security/pam_env.conf), C(VAR DEFAULT=... OVERRIDE=...) with C(@{HOME})/C(${VAR})), then
+    with C(readenv=1) (the default) its C(envfile) (C(/etc/environment), C(KEY=VALUE)), then with C(user_readenv=1)
+    C(~/.pam_environment);
+    (2) the login shell of the passwd entry, bash C(/etc/profile) then the first of C(~/.bash_profile),
+    C(~/.bash_login), C(~/.profile); sh/dash C(/etc/profile) then C(~/.profile); zsh C(/etc/zsh/zshenv),
+    C(~/.zshenv), C(zprofile), C(zshrc), C(zlogin) (system then user), following C(.)/C(source) of
+    files it can name where they stand (so C(/etc/bash.bashrc), C(/etc/profile.d/*.sh) through Debian's
+    loop, and a C(~/.bashrc) sourced by C(~/.profile)); other login shells read no file.
+  - A line that computes the value (command substitution, a variable the module does not track, C(eval)),
+    sets it under a condition the module cannot decide (C(if), C(case), C(&&), a loop, a function body), or
+    sources a file the module cannot name, makes the result "set dynamically, cannot tell"; the module never
+    guesses. Conditions it decides are those of the modelled session, file tests on paths it can see,
+    C($BASH_VERSION), C($BASH), C($PS1) and C(case $- in).
+  - Files of the list above that the session does not read, and C(~/.config/environment.d/*.conf) (read by the
+    systemd user manager, not by login shells), are reported in RV(configs[].effective.not_applied) with the
+    reason.
+  - A warning names each account whose configured C(uri_default) is hidden by the environment.
+  - RV(configs[].findings) flags risky URIs of the aliases and the default, each finding naming its reason,
+    after libvirt's remote driver documentation, host key checking turned off (C(no_verify) on C(ssh),
+    C(known_hosts_verify=ignore) or C(auto)), unencrypted transports (C(tcp), C(transport=http)), C(no_verify) on
+    TLS and on esx/vpx/gsx, a password in the URI, the C(ext) transport, a C(keyfile) that is missing, relative
+    or readable by group or others, a missing C(known_hosts) or C(pkipath), an exposed TLS client key, an
+    unknown C(sshauth) method and a C(tls_priority) that enables broken protocols. Paths are checked with the
+    account's identity.
   - The module never writes anything.
 author:
   - virtkit.libvirt_client maintainers (@virtkit)
@@ -80,6 +110,32 @@ options:
         what a connection without a URI asks for); other keys are ignored, so the target's whole environment,
         such as C(ansible_env), can be passed.
     type: dict
+  pam_service:
+    description:
+      - The PAM service whose C(pam_env) lines the login is modelled with, a file name in C(/etc/pam.d)
+        (C(sshd) for SSH logins, C(login) for the console). The services differ, on Debian only C(sshd) reads
+        C(~/.pam_environment) (C(user_readenv=1)).
+    type: str
+    default: sshd
+  verify_with_virsh:
+    description:
+      - Check each account's RV(configs[].effective) and each alias resolution against C(virsh) itself. Where
+        C(virsh) is installed, the module runs, for each account, C(su -l) with the account's login shell (PAM
+        service C(su-l), then the shell's startup files, interactive), inside a new network namespace
+        (C(unshare --net), where no address, not even 127.0.0.1, is reachable), with a stand-in C(ssh) first in
+        C(PATH), C(LIBVIRT_AUTOSTART=0) and a timeout of 10 seconds per call, and there C(virsh -c NAME uri) for
+        each alias and C(virsh uri). It reads the URI libvirt resolved from libvirt's debug log
+        (C(LIBVIRT_DEBUG=1), the C(Split "URI" to URI components) line, written before any driver opens a
+        connection); the connections themselves fail, so no hypervisor is needed and nothing is logged in to.
+      - Any disagreement makes the module fail, with both answers in RV(configs[].verification).
+      - The default connection is predicted again for PAM service C(su-l) for this comparison.
+      - What it cannot tell, a setting only an SSH login or a desktop session makes (C(~/.pam_environment) with
+        sshd, C(environment.d)), and what a non-interactive login reads instead; a prediction of
+        "cannot tell" is reported with virsh's answer and is not a failure.
+      - Needs root, Python 3, C(su) and C(unshare) on the target; without C(virsh) the check is skipped and
+        RV(configs[].verification.reason) says so.
+    type: bool
+    default: false
 notes:
   - Aliases are looked up once and in order, the first entry of a name wins, and libvirt checks the entries only
     up to the one it looks for. An explicit URI, or a name no alias has, makes libvirt walk and check the whole
@@ -92,6 +148,9 @@ seealso:
   - name: libvirt connection URIs
     description: How libvirt resolves aliases and the default URI.
     link: https://libvirt.org/uri.html
+  - name: libvirt remote URI parameters
+    description: The parameters the findings are about (no_verify, known_hosts_verify, keyfile, pkipath, ...).
+    link: https://libvirt.org/uri.html#remote-uris
 '''
 
 EXAMPLES = r'''
@@ -122,6 +181,24 @@ EXAMPLES = r'''
     xdg_config_home:
       alice: /home/alice/.local/config
     environment: "{{ ansible_env }}"
+
+- name: Say, for each account, what plain virsh connects to and why, and check it with virsh
+  virtkit.libvirt_client.libvirt_uri_info:
+    users:
+      - alice
+    verify_with_virsh: true
+  register: libvirt_effective
+
+- name: Show the answer for alice
+  ansible.builtin.debug:
+    msg: "{{ item.user | default('root', true) }}: {{ item.effective.uri }} ({{ item.effective.summary }})"
+  loop: "{{ libvirt_effective.configs }}"
+
+- name: Fail on hosts with a high-severity URI finding
+  ansible.builtin.assert:
+    that: libvirt_effective.configs | map(attribute='findings') | flatten | selectattr('severity', 'eq', 'high')
+      | list | length == 0
+    fail_msg: "{{ libvirt_effective.configs | map(attribute='findings') | flatten | map(attribute='message') }}"
 '''
 
 RETURN = r'''
@@ -284,6 +361,140 @@ configs:
           type: str
           returned: always
           sample: uri_default
+    findings:
+      description:
+        - Risky settings in the URIs of the file's aliases (every entry) and of its default connection (when no
+          alias of the file names it), and, in RV(configs[].effective.findings), of a URI the environment names.
+      type: list
+      elements: dict
+      returned: always
+      contains:
+        severity:
+          description: V(high), V(medium) or V(low).
+          type: str
+          returned: always
+          sample: high
+        alias:
+          description: The alias the URI belongs to, null for the default connection.
+          type: str
+          returned: always
+          sample: hv1
+        rule:
+          description: The rule, for example V(ssh-no-verify), V(known-hosts-ignore), V(tls-no-verify),
+            V(plaintext-tcp), V(keyfile-exposed).
+          type: str
+          returned: always
+          sample: ssh-no-verify
+        message:
+          description: What the URI does and why it matters.
+          type: str
+          returned: always
+          sample: "no_verify=1 turns off SSH host key checking (libvirt runs ssh with StrictHostKeyChecking=no):
+            an unknown host key is accepted without question, so a spoofed host is not detected"
+    effective:
+      description:
+        - For the system file (as root) and users' files, what plain C(virsh) connects to after a login of the
+          account (see the description for the files read and their order); null for O(paths).
+        - O(environment) is not used here; the login's own files are.
+      type: dict
+      returned: always
+      contains:
+        uri:
+          description: The URI, null when it cannot be told or the connection fails before connecting.
+          type: str
+          returned: always
+          sample: qemu:///session
+        error:
+          description: libvirt's message when the default connection fails before connecting, else null.
+          type: str
+          returned: always
+          sample: null
+        source:
+          description:
+            - What decided it, C(kind) V(environment) (with C(variable), C(value), C(file), C(line)),
+              V(uri_default) (C(value), C(file), C(line)), V(probe), or V(dynamic) (C(variable), C(file), C(line),
+              C(reason)) when a setting cannot be told.
+          type: dict
+          returned: always
+          sample: {kind: environment, variable: LIBVIRT_DEFAULT_URI, value: "qemu:///session",
+                   file: /etc/profile.d/libvirt-uri.sh, line: 3}
+        summary:
+          description: The source in words.
+          type: str
+          returned: always
+          sample: LIBVIRT_DEFAULT_URI=qemu:///session set in /etc/profile.d/libvirt-uri.sh:3
+        shadowed:
+          description: Every lower-priority setting the winner hides (earlier assignments, C(LIBVIRT_DEFAULT_URI)
+            under C(VIRSH_DEFAULT_CONNECT_URI), the C(uri_default)), with C(variable), C(value), C(file), C(line),
+            C(text) and C(by), the winner in words.
+          type: list
+          elements: dict
+          returned: always
+        cannot_tell:
+          description: The settings that are computed or conditional, with C(reason).
+          type: list
+          elements: dict
+          returned: always
+        not_applied:
+          description: Settings in files this login does not read (or never exported), with C(why).
+          type: list
+          elements: dict
+          returned: always
+        not_followed:
+          description: Lines the module did not follow (C(eval) of other variables, a missing sourced file).
+          type: list
+          elements: dict
+          returned: always
+        other_clients:
+          description: When C(VIRSH_DEFAULT_CONNECT_URI) decides for virsh, what other libvirt clients
+            (virt-install, virt-manager) get instead, C(uri) or C(error) and C(source); else null.
+          type: dict
+          returned: always
+        session:
+          description: The login modelled.
+          type: str
+          returned: always
+          sample: an interactive bash login shell after PAM service sshd
+        notes:
+          description: Remarks on the model for this account.
+          type: list
+          elements: str
+          returned: always
+        findings:
+          description: Findings of the URI the environment names, when no alias of the file covers it.
+          type: list
+          elements: dict
+          returned: always
+    verification:
+      description:
+        - With O(verify_with_virsh), virsh's answers for the account; null otherwise and for O(paths).
+      type: dict
+      returned: always
+      contains:
+        ran:
+          description: Whether virsh was asked.
+          type: bool
+          returned: always
+        reason:
+          description: Why not, when it was not.
+          type: str
+          returned: when ran is false
+        session:
+          description: How virsh was run.
+          type: str
+          returned: always
+        agree:
+          description: False when any check disagrees (the module then fails).
+          type: bool
+          returned: always
+        checks:
+          description:
+            - One per alias name and one for the default connection (C(name) null), with C(predicted), C(virsh)
+              (C(uri), C(probe), C(error) or C(unreadable)) and C(agree) (null when the prediction is
+              "cannot tell").
+          type: list
+          elements: dict
+          returned: always
     resolutions:
       description:
         - Each alias of the file and each of O(names), to what libvirt makes of that name, a dict with C(uri) when
