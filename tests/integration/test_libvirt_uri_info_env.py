@@ -65,6 +65,21 @@ def run_tasks(tasks, binds):
         raise AssertionError('ansible-playbook printed no JSON:\n%s\n%s' % (proc.stdout, proc.stderr))
 
 
+def run_playbook(playbook, extra_vars, binds):
+    """(rc, task results) of ``ansible-playbook playbook`` inside the namespace."""
+    env = playbook_env()
+    for name in ('LIBVIRT_DEFAULT_URI', 'VIRSH_DEFAULT_CONNECT_URI'):
+        env.pop(name, None)
+    command = [ANSIBLE_PLAYBOOK, '-i', 'localhost,', '-e',
+               json.dumps(dict(extra_vars, ansible_python_interpreter=sys.executable)), playbook]
+    proc = subprocess.run(namespace_command(binds, command), env=env, capture_output=True, text=True,
+                          timeout=300, check=False, cwd=os.path.dirname(playbook))
+    try:
+        return proc.returncode, json.loads(proc.stdout.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        raise AssertionError('ansible-playbook printed no JSON:\n%s\n%s' % (proc.stdout, proc.stderr))
+
+
 def info(args, binds):
     return run_tasks([{'name': 'audit', MODULE: dict(args), 'ignore_errors': True}], binds)[0]
 
@@ -238,3 +253,33 @@ def test_verification_never_reaches_the_network(etc, member, world_tmp):
     checks = result['configs'][0]['verification']['checks']
     assert [(c['name'], c['agree']) for c in checks] == [('tls', True), ('l2', True), ('tcp', True),
                                                         ('ssh', True), (None, True)]
+
+
+def test_docs_example_plain_virsh_goes_to_the_wrong_place(etc, member):
+    """docs/troubleshooting.md's first example, on the issue's case."""
+    with open(os.path.join(etc['/etc/profile.d'], 'libvirt-uri.sh'), 'w') as f:
+        f.write(PROFILE_SCRIPT)
+    write_as(member, '.config/libvirt/libvirt.conf', 'uri_aliases = [\n  "hv1=%s",\n]\nuri_default = "hv1"\n' % HV1)
+    examples = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
+                            'docs', 'examples')
+    rc, results = run_playbook(os.path.join(examples, 'troubleshoot-wrong-place.yml'),
+                               {'wrong_place_users': [member.pw_name]}, etc)
+    by_task = dict((r['_task'], r) for r in results)
+    audit = by_task['Audit root and the users, and check the answers with virsh itself']
+    shown = '~%s/.config/libvirt/libvirt.conf' % member.pw_name
+    assert audit['warnings'] == [
+        "%s: uri_default 'hv1' of %s is hidden by LIBVIRT_DEFAULT_URI=test:///default set in "
+        "/etc/profile.d/libvirt-uri.sh:3" % (member.pw_name, shown)]
+    assert [c['verification']['agree'] for c in audit['configs']] == [True, True]
+    said = [r['msg'] for r in by_task['Say what plain virsh connects to, and which file and line decided it']['results']]
+    assert said[0].startswith('root: ')
+    assert said[1] == ('%s: test:///default <- LIBVIRT_DEFAULT_URI=test:///default set in '
+                       '/etc/profile.d/libvirt-uri.sh:3' % member.pw_name)
+    hidden = [r['msg'] for r in by_task['Say what that setting hides']['results']]
+    assert hidden[1] == ['%s:4' % shown]
+    # The play stops on hv1's no_verify=1.
+    assert rc == 2
+    stop = by_task['Stop on URIs that switch off host key checking or send traffic in clear text']
+    assert stop['failed'] is True
+    [message] = stop['msg']
+    assert message.startswith('no_verify=1 turns off SSH host key checking')
