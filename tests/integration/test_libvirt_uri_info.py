@@ -103,6 +103,8 @@ def test_valid_file_reports_aliases_duplicates_and_resolutions(world_tmp):
             'test:///default': {'uri': 'test:///default'},
             'nosuch': {'error': "no connection driver available for URI 'nosuch' does not include a driver name"},
         },
+        # A path is no account's file: no login environment, no virsh check; its URIs hold no risk.
+        'findings': [], 'effective': None, 'verification': None,
     }
     assert_same_as_virsh(conf, config)
     after = os.stat(str(conf))
