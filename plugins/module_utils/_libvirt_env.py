@@ -1087,8 +1087,8 @@ def shell_plan(account):
     home = account['home']
     kind = shell_kind(account['shell'])
     if kind == 'bash':
-        return [('/etc/profile', False), ('first', [os.path.join(home, n) for n in
-                                                   ('.bash_profile', '.bash_login', '.profile')])]
+        first = [os.path.join(home, n) for n in ('.bash_profile', '.bash_login', '.profile')]
+        return [('/etc/profile', False), ('first', first)]
     if kind == 'sh':
         return [('/etc/profile', False), (os.path.join(home, '.profile'), False)]
     if kind == 'zsh':

@@ -516,8 +516,6 @@ import os
 import pwd
 import re
 import shutil
-import signal
-import subprocess
 import sys
 import tempfile
 
@@ -919,10 +917,12 @@ class VirshVerifier(object):
     SERVICE = 'su-l'
     PER_RUN = 10
 
-    def __init__(self, virsh, unshare, su, workdir):
-        self.virsh = virsh
-        self.unshare = unshare
-        self.su = su
+    def __init__(self, programs, workdir, run_command):
+        self.virsh = programs['virsh']
+        self.unshare = programs['unshare']
+        self.su = programs['su']
+        self.timeout = programs['timeout']
+        self.run_command = run_command
         self.workdir = workdir
         self.standin = os.path.join(workdir, 'bin')
         os.mkdir(self.standin, 0o755)
@@ -936,9 +936,9 @@ class VirshVerifier(object):
         kind = libvirt_env.shell_kind(pw.pw_shell)
         path = os.path.join(self.workdir, 'login-%d' % pw.pw_uid)
         if kind is None:
-            body = 'exec /bin/sh -c "$2"\n'
+            body = 'exec /bin/sh -c "$2" </dev/null\n'
         else:
-            body = 'exec %s -l -i -c "$2"\n' % shlex_quote(pw.pw_shell)
+            body = 'exec %s -l -i -c "$2" </dev/null\n' % shlex_quote(pw.pw_shell)
         with open(path, 'w') as f:
             f.write('#!/bin/sh\n' + body)
         os.chmod(path, 0o755)
@@ -957,18 +957,11 @@ class VirshVerifier(object):
 
     def ask(self, pw, names):
         """{index: (kind, text)}: kind 'uri', 'probe', 'error' or 'unreadable'."""
-        command = [self.unshare, '--net', '--', self.su, '-l', '-s', self._wrapper(pw), pw.pw_name,
-                   '-c', self._script(names)]
         limit = 20 + (self.PER_RUN + 3) * len(names)
-        proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                stderr=subprocess.STDOUT, start_new_session=True,
-                                env={'PATH': '/usr/sbin:/usr/bin:/sbin:/bin', 'LANG': 'C'})
-        try:
-            output = proc.communicate(timeout=limit)[0]
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            output = proc.communicate()[0]
-        text = output.decode('utf-8', 'replace')
+        # timeout(1) bounds the whole login; each virsh call has its own bound in the script.
+        command = [self.timeout, '-k', '5', str(limit), self.unshare, '--net', '--', self.su, '-l', '-s',
+                   self._wrapper(pw), pw.pw_name, '-c', self._script(names)]
+        dummy, text, dummy = self.run_command(command, environ_update={'LANG': 'C'})
         answers = {}
         for index in range(len(names)):
             begin = text.find('@@vk-begin %d\n' % index)
@@ -1065,8 +1058,12 @@ def user_file(user, xdg):
     return pw, os.path.join(base, 'libvirt', 'libvirt.conf')
 
 
-def run(params, accounts=None):
-    """(configs, warnings).  ``accounts``: passwd entries to report besides O(users)."""
+def run(params, accounts=None, run_command=None):
+    """(configs, warnings).
+
+    ``accounts``: passwd entries to report besides O(users); ``run_command``: AnsibleModule.run_command,
+    needed for O(verify_with_virsh).
+    """
     env_default = env_default_of(params['environment'])
     service = params.get('pam_service') or libvirt_env.DEFAULT_SERVICE
     if '/' in service or service in ('.', '..'):
@@ -1100,7 +1097,7 @@ def run(params, accounts=None):
     verifier = None
     skipped = None
     if params.get('verify_with_virsh'):
-        verifier, skipped = make_verifier()
+        verifier, skipped = make_verifier(run_command)
     try:
         return _report(jobs, names, env_default, service, verifier, skipped)
     finally:
@@ -1116,8 +1113,11 @@ def _find(program):
     return None
 
 
-def make_verifier():
-    """(VirshVerifier, None), or (None, reason) when virsh is not installed; Refusal when it cannot run."""
+def make_verifier(run_command):
+    """(VirshVerifier, None), or (None, reason) when virsh is not installed; Refusal when it cannot run.
+
+    ``run_command``: AnsibleModule.run_command (or a function with its interface).
+    """
     virsh = _find('virsh')
     if virsh is None:
         return None, 'virsh is not installed on this host'
@@ -1126,15 +1126,16 @@ def make_verifier():
     if os.geteuid() != 0:
         raise Refusal('verify_with_virsh needs root (it runs virsh as each account through su -l, in a network '
                       'namespace of its own)')
-    unshare, su = _find('unshare'), _find('su')
-    if unshare is None or su is None:
-        raise Refusal('verify_with_virsh needs unshare and su (util-linux), which are missing')
-    probe = subprocess.Popen([unshare, '--net', '--', 'true'], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    error = probe.communicate()[1]
-    if probe.returncode != 0:
+    programs = {'virsh': virsh, 'unshare': _find('unshare'), 'su': _find('su'), 'timeout': _find('timeout')}
+    missing = sorted(name for name, path in programs.items() if path is None)
+    if missing:
+        raise Refusal('verify_with_virsh needs %s, which %s missing' % (', '.join(missing),
+                                                                      'is' if len(missing) == 1 else 'are'))
+    rc, dummy, error = run_command([programs['unshare'], '--net', '--', 'true'])
+    if rc != 0:
         raise Refusal('verify_with_virsh cannot create a network namespace (unshare --net: %s); virsh is not '
-                      'run without one' % error.decode('utf-8', 'replace').strip())
-    return VirshVerifier(virsh, unshare, su, tempfile.mkdtemp(prefix='libvirt_uri_info.')), None
+                      'run without one' % error.strip())
+    return VirshVerifier(programs, tempfile.mkdtemp(prefix='libvirt_uri_info.'), run_command), None
 
 
 def _report(jobs, names, env_default, service, verifier, skipped):
@@ -1171,7 +1172,7 @@ def main():
         supports_check_mode=True,
     )
     try:
-        configs, warnings = run(module.params)
+        configs, warnings = run(module.params, run_command=module.run_command)
     except Refusal as exc:
         module.fail_json(msg=to_native(exc))
     for warning in warnings:

@@ -226,13 +226,18 @@ def test_verification_reports_a_disagreement(etc, member):
     from ansible_collections.virtkit.libvirt_client.plugins.modules import libvirt_uri_info as module
 
     write_as(member, '.config/libvirt/libvirt.conf', 'uri_aliases = [ "t=test:///default" ]\n')
-    verifier, skipped = module.make_verifier()
+    def run_command(args, environ_update=None):
+        environ = dict(os.environ, **(environ_update or {}))
+        proc = subprocess.run(args, env=environ, capture_output=True, text=True, timeout=120, check=False)
+        return proc.returncode, proc.stdout, proc.stderr
+
+    verifier, skipped = module.make_verifier(run_command)
     assert skipped is None
     config = {'aliases': [{'name': 't', 'uri': 'test:///default', 'line': 1}],
               'resolutions': {'t': {'uri': 'test:///default?wrong'}}}
+    wrong = {'uri': 'test:///default?also-wrong', 'error': None, 'source': {'kind': 'environment'}}
     try:
-        result = verifier.verify(member, config, lambda: {'uri': 'test:///default?also-wrong', 'error': None,
-                                                          'source': {'kind': 'environment'}})
+        result = verifier.verify(member, config, lambda: wrong)
     finally:
         shutil.rmtree(verifier.workdir)
     assert result['agree'] is False

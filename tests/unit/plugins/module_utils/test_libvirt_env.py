@@ -56,7 +56,8 @@ def settled(events):
     return out
 
 
-def shell(text, files=None, account=ACCOUNT, path='/etc/profile.d/test.sh'):
+def shell(text, files=None, account=None, path='/etc/profile.d/test.sh'):
+    account = account or ACCOUNT
     reader = FakeReader(dict(files or {}, **{path: text}))
     walker = env.ShellWalker(reader, account, env.shell_kind(account['shell']))
     walker.run_file(path)
@@ -121,7 +122,7 @@ def test_pam_service_lines_follow_includes():
         '/etc/pam.d/login': 'session [success=ok default=bad] pam_env.so conffile=/etc/x.conf\n',
     })
     lines = env.pam_env_lines(reader, 'sshd')
-    assert [(p, n, a) for p, n, a in lines] == [
+    assert lines == [
         ('/etc/pam.d/common-auth', 2, {'readenv': '0'}),
         ('/etc/pam.d/sshd', 2, {}),
         ('/etc/pam.d/sshd', 3, {'user_readenv': '1', 'envfile': '/etc/default/locale'}),
