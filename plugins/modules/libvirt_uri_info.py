@@ -1129,8 +1129,8 @@ def make_verifier(run_command):
     programs = {'virsh': virsh, 'unshare': _find('unshare'), 'su': _find('su'), 'timeout': _find('timeout')}
     missing = sorted(name for name, path in programs.items() if path is None)
     if missing:
-        raise Refusal('verify_with_virsh needs %s, which %s missing' % (', '.join(missing),
-                                                                      'is' if len(missing) == 1 else 'are'))
+        verb = 'is' if len(missing) == 1 else 'are'
+        raise Refusal('verify_with_virsh needs %s, which %s missing' % (', '.join(missing), verb))
     rc, dummy, error = run_command([programs['unshare'], '--net', '--', 'true'])
     if rc != 0:
         raise Refusal('verify_with_virsh cannot create a network namespace (unshare --net: %s); virsh is not '

@@ -226,6 +226,7 @@ def test_verification_reports_a_disagreement(etc, member):
     from ansible_collections.virtkit.libvirt_client.plugins.modules import libvirt_uri_info as module
 
     write_as(member, '.config/libvirt/libvirt.conf', 'uri_aliases = [ "t=test:///default" ]\n')
+
     def run_command(args, environ_update=None):
         environ = dict(os.environ, **(environ_update or {}))
         proc = subprocess.run(args, env=environ, capture_output=True, text=True, timeout=120, check=False)
@@ -256,8 +257,8 @@ def test_verification_never_reaches_the_network(etc, member, world_tmp):
     result = info({'system': False, 'users': [member.pw_name], 'verify_with_virsh': True}, etc)
     assert 'failed' not in result, result
     checks = result['configs'][0]['verification']['checks']
-    assert [(c['name'], c['agree']) for c in checks] == [('tls', True), ('l2', True), ('tcp', True),
-                                                        ('ssh', True), (None, True)]
+    expected = [('tls', True), ('l2', True), ('tcp', True), ('ssh', True), (None, True)]
+    assert [(c['name'], c['agree']) for c in checks] == expected
 
 
 def test_docs_example_plain_virsh_goes_to_the_wrong_place(etc, member):
