@@ -970,17 +970,7 @@ class VirshVerifier(object):
                 answers[index] = ('unreadable', 'no answer from virsh (the login or virsh did not run, or timed '
                                                 'out after %d s)' % limit)
                 continue
-            chunk = text[begin:end]
-            match = _SPLIT_RE.search(chunk)
-            errors = [line[len('error: '):] for line in chunk.splitlines() if line.startswith('error: ')]
-            if match:
-                answers[index] = ('uri', match.group(1))
-            elif _NO_NAME in chunk:
-                answers[index] = ('probe', None)
-            elif errors:
-                answers[index] = ('error', errors[-1])
-            else:
-                answers[index] = ('unreadable', 'virsh printed neither a resolved URI nor an error')
+            answers[index] = virsh_answer(text[begin:end])
         return answers
 
     def verify(self, pw, config, predict):
@@ -1020,6 +1010,25 @@ class VirshVerifier(object):
             'checks': checks,
             'agree': all(c['agree'] is not False for c in checks),
         }
+
+
+def virsh_answer(output):
+    """(kind, text) of one virsh run's output with libvirt's debug log: what libvirt resolved.
+
+    libvirt writes 'Split "URI" to URI components' (libvirt 6 and later; 'name "URI" to URI
+    components' before) once the alias lookup is done, before any driver opens a connection, and
+    'no name, allowing driver auto-select' when nothing names a URI.  Without either, virsh's last
+    error is the answer (the configuration failed first).
+    """
+    match = _SPLIT_RE.search(output)
+    if match:
+        return ('uri', match.group(1))
+    if _NO_NAME in output:
+        return ('probe', None)
+    errors = [line[len('error: '):] for line in output.splitlines() if line.startswith('error: ')]
+    if errors:
+        return ('error', errors[-1])
+    return ('unreadable', 'virsh printed neither a resolved URI nor an error')
 
 
 def shlex_quote(text):
