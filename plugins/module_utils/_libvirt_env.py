@@ -590,6 +590,27 @@ def _static_text(word, account):
 _TAKEN = {'true': 'yes', 'false': 'no', 'unknown': 'maybe'}
 
 
+def _tracked_ref(word):
+    """The tracked variable a word reads exactly (``"$VAR"``, ``${VAR}``), else None."""
+    match = re.match(r'^"?\$(?:\{(%s)\}|(%s))"?$' % ('|'.join(TRACKED), '|'.join(TRACKED)), word)
+    return (match.group(1) or match.group(2)) if match else None
+
+
+def _negate(state):
+    """The opposite of a run state; a guard of one test is negated, anything else becomes unknown."""
+    if isinstance(state, tuple):
+        tests = state[1]
+        if len(tests) == 1:
+            op, name = tests[0]
+            return ('guard', (('-n' if op == '-z' else '-z', name),))
+        return 'unknown'
+    return {'true': 'false', 'false': 'true'}.get(state, 'unknown')
+
+
+def _taken(state):
+    return _TAKEN[state] if not isinstance(state, tuple) else 'maybe'
+
+
 class _Block(object):
     """An open if/case/loop/function/group while walking a file."""
 
@@ -598,7 +619,7 @@ class _Block(object):
     def __init__(self, kind, state):
         self.kind = kind
         self.state = state            # of the current branch: 'true', 'false' or 'unknown'
-        self.taken = _TAKEN[state]    # if/case: whether an earlier branch ran: 'yes', 'no', 'maybe'
+        self.taken = _taken(state)    # if/case: whether an earlier branch ran: 'yes', 'no', 'maybe'
         self.awaiting = False         # if/elif: the condition goes on until 'then'
         self.loop_var = None
         self.loop_items = None
@@ -636,7 +657,9 @@ class ShellWalker(object):
         else:
             return 'unknown'
         result = self._test_args(args, loop_values)
-        if negate and result != 'unknown':
+        if negate and isinstance(result, tuple):
+            result = _negate(result)
+        elif negate and result != 'unknown':
             result = 'false' if result == 'true' else 'true'
         return result
 
@@ -658,6 +681,9 @@ class ShellWalker(object):
         return None
 
     def _test_args(self, args, loop_values):
+        if args and args[0] == '!':
+            result = self._test_args(args[1:], loop_values)
+            return _negate(result) if result != 'unknown' else result
         if len(args) == 2 and args[0] in ('-f', '-r', '-e', '-s', '-d', '-x'):
             word = args[1]
             if loop_values is not None and word.strip('"') in loop_values:
@@ -667,6 +693,9 @@ class ShellWalker(object):
             except Dynamic:
                 return 'unknown'
             return 'true' if self.reader.test(args[0], path) else 'false'
+        if len(args) in (1, 2) and _tracked_ref(args[-1]) and (len(args) == 1 or args[0] in ('-n', '-z')):
+            # A test of a tracked variable: decided when the events are applied, in order.
+            return ('guard', ((args[0] if len(args) == 2 else '-n', _tracked_ref(args[-1])),))
         if len(args) == 2 and args[0] in ('-n', '-z'):
             value = self._param(args[1])
             if value is None:
@@ -769,7 +798,7 @@ class ShellWalker(object):
                 if joiner == '&&':
                     run = chain
                 elif joiner == '||':
-                    run = {'true': 'false', 'false': 'true'}.get(chain, 'unknown')
+                    run = _negate(chain)
                 elif joiner == '|':
                     run = 'unknown'
                 else:
@@ -784,7 +813,7 @@ class ShellWalker(object):
                 if outcome == 'maybe-stop':
                     stopped = 'maybe'
                     outcome = None
-                if outcome in ('true', 'false'):
+                if outcome in ('true', 'false') or isinstance(outcome, tuple):
                     chain = outcome if run == 'true' else 'unknown'
                 elif outcome == 'block':
                     chain = 'true'
@@ -792,12 +821,14 @@ class ShellWalker(object):
                     chain = 'unknown'
 
     def _state(self, stack, run):
+        """'true', 'false', 'unknown', or ('guard', tests) when only tests of tracked variables decide."""
         states = [b.state for b in stack] + [run]
         if 'false' in states:
             return 'false'
         if 'unknown' in states:
             return 'unknown'
-        return 'true'
+        tests = tuple(t for state in states if isinstance(state, tuple) for t in state[1])
+        return ('guard', tests) if tests else 'true'
 
     def _command(self, command, path, number, raw, depth, conditional, stack, run, stopped, joiner):
         words = _words(command)
@@ -841,13 +872,12 @@ class ShellWalker(object):
         if top is not None and top.kind == 'if' and top.awaiting and joiner in ('&&', '||'):
             # More of an if/elif condition: `if [ a ] && [ b ]; then`.
             result = self._test(words, self._loop_values(stack))
+            pair = (top.state, result)
             if joiner == '&&':
-                top.state = 'false' if 'false' in (top.state, result) else (
-                    'true' if (top.state, result) == ('true', 'true') else 'unknown')
+                top.state = 'false' if 'false' in pair else ('true' if pair == ('true', 'true') else 'unknown')
             else:
-                top.state = 'true' if 'true' in (top.state, result) else (
-                    'false' if (top.state, result) == ('false', 'false') else 'unknown')
-            top.taken = _TAKEN[top.state] if top.taken != 'maybe' else 'maybe'
+                top.state = 'true' if 'true' in pair else ('false' if pair == ('false', 'false') else 'unknown')
+            top.taken = _taken(top.state) if top.taken != 'maybe' else 'maybe'
             return 'block'
         if head == 'if':
             block = _Block('if', self._test(words[1:], self._loop_values(stack)))
@@ -861,7 +891,7 @@ class ShellWalker(object):
                     top.state = 'false'
                 elif top.taken == 'no':
                     top.state = result
-                    top.taken = _TAKEN[result]
+                    top.taken = _taken(result)
                 else:
                     top.state = 'false' if result == 'false' else 'unknown'
                 top.awaiting = True
@@ -888,12 +918,16 @@ class ShellWalker(object):
         state = self._state(stack, run)
         if state == 'false':
             return None
+        guards = state[1] if isinstance(state, tuple) else ()
         cond = conditional or state == 'unknown' or stopped == 'maybe'
         reason = self._condition_reason(stack, run, conditional, stopped)
 
         if head in ('[', '[[', 'test', '!'):
             result = self._test(words, self._loop_values(stack))
             return result if state == 'true' else 'unknown'
+        if guards and head in ('.', 'source', 'return', 'exit', 'eval'):
+            cond = True
+            reason = 'under a test of %s' % ', '.join(sorted(set(t[1] for t in guards)))
         if head in ('true', ':') and len(words) == 1:
             return 'true'
         if head == 'false' and len(words) == 1:
@@ -913,7 +947,7 @@ class ShellWalker(object):
                 self.events.append(_event('not_followed', None, path, number, raw,
                                           reason='eval runs text the audit cannot read'))
             return None
-        self._assignments(words, command, path, number, raw, cond, reason)
+        self._assignments(words, command, path, number, raw, cond, reason, guards)
         return None
 
     def _for(self, words):
@@ -966,7 +1000,7 @@ class ShellWalker(object):
                 names.append(match.group(1))
         return names
 
-    def _assignments(self, words, command, path, number, raw, cond, reason):
+    def _assignments(self, words, command, path, number, raw, cond, reason, guards=()):
         mentioned = self._mentioned(command)
         if not mentioned:
             return
@@ -990,7 +1024,7 @@ class ShellWalker(object):
             if '-f' not in words[1:]:
                 for word in words[1:]:
                     if word in TRACKED:
-                        self._add(_event('unset', word, path, number, raw), cond, reason)
+                        self._add(_event('unset', word, path, number, raw), cond, reason, guards)
                         handled.add(word)
             args = []
         else:
@@ -1013,7 +1047,7 @@ class ShellWalker(object):
             handled.add(name)
             if not match:
                 if export is not None:
-                    self._add(_event('export', name, path, number, raw, export=export), cond, reason)
+                    self._add(_event('export', name, path, number, raw, export=export), cond, reason, guards)
                 continue
             if match.group(2):
                 self._add(_event('dynamic', name, path, number, raw, reason='appends (+=) to the value'),
@@ -1025,9 +1059,15 @@ class ShellWalker(object):
                 self._add(_event('dynamic', name, path, number, raw, reason='computes the value: %s' % exc),
                           False, None)
                 continue
-            self._add(_event('set', name, path, number, raw, parts=parts, export=export), cond, reason)
+            self._add(_event('set', name, path, number, raw, parts=parts, export=export), cond, reason, guards)
         for name in mentioned:
             if name in handled:
+                continue
+            assign = re.match(r'^:\s+"?\$\{(%s):=([^$`"\'}\\]*)\}"?\s*$' % name, command.strip())
+            if assign and not cond:
+                # : ${VAR:=value} sets VAR when it is unset or empty.
+                self._add(_event('set', name, path, number, raw, parts=[('lit', assign.group(2))], export=None),
+                          False, None, guards + (('-z', name),))
                 continue
             if re.search(r'\$\{%s:?[=?]' % name, command):
                 reason = 'assigns it through ${%s:=...}' % name
@@ -1037,9 +1077,11 @@ class ShellWalker(object):
                 reason = 'not a plain assignment (%s)' % head
             self._add(_event('dynamic', name, path, number, raw, reason=reason), False, None)
 
-    def _add(self, event, cond, reason):
+    def _add(self, event, cond, reason, guards=()):
         if cond and event['op'] in ('set', 'unset', 'export'):
             event = dict(event, op='dynamic', reason='sets it %s' % reason)
+        elif guards and event['op'] in ('set', 'unset', 'export'):
+            event = dict(event, guards=[list(g) for g in guards])
         self.events.append(event)
 
 
@@ -1235,6 +1277,14 @@ def evaluate(sequence):
             continue
         current = state[name]
         op = event['op']
+        if event.get('guards'):
+            unknown = [g[1] for g in event['guards'] if state[g[1]]['value'] is Ellipsis]
+            if unknown:
+                event = dict(event, op='dynamic', reason='sets it under a test of %s, which is set dynamically'
+                             % unknown[0])
+                op = 'dynamic'
+            elif not all(bool(state[g[1]]['value']) == (g[0] == '-n') for g in event['guards']):
+                continue
         if op == 'pam_conf':
             try:
                 value = None

@@ -173,6 +173,14 @@ SETTLED = [
     ('export LIBVIRT_DEFAULT_URI=\\\ntest:///continued\n', 'test:///continued'),
     ('export LIBVIRT_DEFAULT_URI=test:///x:~/y\n', 'test:///x:%s/y' % HOME),
     ('export LIBVIRT_DEFAULT_URI="test:///x:~/y"\n', 'test:///x:~/y'),
+    ('[ -z "$LIBVIRT_DEFAULT_URI" ] && export LIBVIRT_DEFAULT_URI=test:///unset\n', 'test:///unset'),
+    ('export LIBVIRT_DEFAULT_URI=test:///b\nif [ -z "$LIBVIRT_DEFAULT_URI" ]; then\n'
+     '  export LIBVIRT_DEFAULT_URI=test:///a\nfi\n', 'test:///b'),
+    ('export LIBVIRT_DEFAULT_URI=test:///b\n: ${LIBVIRT_DEFAULT_URI:=test:///a}\n', 'test:///b'),
+    (': ${LIBVIRT_DEFAULT_URI:=test:///a}\nexport LIBVIRT_DEFAULT_URI\n', 'test:///a'),
+    ('[ -n "${LIBVIRT_DEFAULT_URI}" ] || export LIBVIRT_DEFAULT_URI=test:///c\n', 'test:///c'),
+    ('export LIBVIRT_DEFAULT_URI=test:///b\n[ ! "$LIBVIRT_DEFAULT_URI" ] && export LIBVIRT_DEFAULT_URI=test:///c\n',
+     'test:///b'),
     ('for f in /nonexistent; do\n  export LIBVIRT_DEFAULT_URI=test:///loop\ndone\n', 'test:///loop'),
 ]
 
@@ -201,7 +209,9 @@ def test_shell_values_agree_with_bash(text, value, tmp_path):
     ('while read -r h; do\n  export LIBVIRT_DEFAULT_URI=test:///a\ndone < /etc/hosts\n', 'in a loop'),
     ('eval "export LIBVIRT_DEFAULT_URI=test:///a"\n', 'eval'),
     ('alias virsh="LIBVIRT_DEFAULT_URI=test:///a virsh"\n', 'not a plain assignment'),
-    (': ${LIBVIRT_DEFAULT_URI:=test:///a}\n', ':='),
+    (': ${LIBVIRT_DEFAULT_URI=test:///a}\n', ':='),
+    ('export LIBVIRT_DEFAULT_URI=$(cat /x)\n[ -z "$LIBVIRT_DEFAULT_URI" ] && export LIBVIRT_DEFAULT_URI=test:///a\n',
+     'command substitution'),
     ('export LIBVIRT_DEFAULT_URI+=x\n', '+='),
     ('read LIBVIRT_DEFAULT_URI < /etc/uri\n', 'not a plain assignment'),
 ])
