@@ -43,7 +43,9 @@ does not track), or sets it under a condition the reader cannot decide
 (``if``/``case``/``&&``, a function body, a loop), makes the result
 "set dynamically, cannot tell": it is never guessed.  Conditions the reader
 does decide are the ones of the modelled session: file tests on paths it can
-see, ``$BASH_VERSION``/``$BASH``/``$PS1``, and ``case $- in``.
+see, ``$BASH_VERSION``/``$BASH``/``$PS1``, and ``case $- in``; tests of the
+tracked variables themselves (``[ -z "$LIBVIRT_DEFAULT_URI" ]``,
+``: ${VAR:=value}``) become guards, decided when the events are applied.
 
 Everything here is pure text processing; ``collect()`` is given a function
 that reads files (and one that tests them) so that the caller decides with
