@@ -40,7 +40,7 @@ description:
     sources a file the module cannot name, makes the result "set dynamically, cannot tell"; the module never
     guesses. Conditions it decides are those of the modelled session, file tests on paths it can see,
     C($BASH_VERSION), C($BASH), C($PS1) and C(case $- in), and tests of the two variables themselves
-    (C([ -z "$LIBVIRT_DEFAULT_URI" ]), C(: ${VAR:=value})) with the values set so far.
+    (C([ -z "$LIBVIRT_DEFAULT_URI" ]), C(${VAR:=value})) with the values set so far.
   - Files of the list above that the session does not read, and C(~/.config/environment.d/*.conf) (read by the
     systemd user manager, not by login shells), are reported in RV(configs[].effective.not_applied) with the
     reason.
