@@ -1076,8 +1076,8 @@ def run(params, accounts=None, run_command=None):
     """
     env_default = env_default_of(params['environment'])
     service = params.get('pam_service') or libvirt_env.DEFAULT_SERVICE
-    if '/' in service or service in ('.', '..'):
-        raise Refusal("pam_service must be the name of a file in /etc/pam.d, got %r" % service)
+    if '/' in service or service in ('.', '..') or not os.path.isfile(os.path.join(libvirt_env.PAM_DIR, service)):
+        raise Refusal("pam_service must be the name of a file in %s, got %r" % (libvirt_env.PAM_DIR, service))
     xdg = params['xdg_config_home'] or {}
     users = params['users'] or []
     unknown = sorted(set(xdg) - set(users))

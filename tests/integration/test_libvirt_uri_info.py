@@ -281,6 +281,11 @@ def test_bad_input_is_refused_with_a_clear_message(world_tmp):
     assert result['failed'] is True
     assert result['msg'] == "xdg_config_home of user 'nobody' must be an absolute path, got 'relative/dir'"
 
+    for service in ('../shadow', 'vk-no-such-service'):
+        result = info({'pam_service': service})
+        assert result['failed'] is True
+        assert result['msg'] == "pam_service must be the name of a file in /etc/pam.d, got '%s'" % service
+
     result = info({'environment': {'LIBVIRT_DEFAULT_URI': ['hail']}})
     assert result['failed'] is True
     assert result['msg'] == "environment LIBVIRT_DEFAULT_URI must be a string, got list (['hail'])"
