@@ -54,6 +54,8 @@ GUIDE_PAGES = ['index.md', 'getting-started.md', 'how-libvirt-picks-a-uri.md', '
 # Every playbook under docs/examples/, split by how it runs.
 LOCAL_EXAMPLES = ['getting-started.yml', 'resolve-names.yml', 'migrate-lineinfile-breakage.yml',
                   'troubleshoot-malformed.yml', 'troubleshoot-audit.yml']
+# Run by tests/integration/test_libvirt_uri_info_env.py (it needs a private mount namespace).
+NAMESPACE_EXAMPLES = ['troubleshoot-wrong-place.yml']
 FLEET_EXAMPLES = ['fleet-one-default.yml', 'fleet-per-group.yml', 'fleet-mesh.yml', 'fleet-per-user.yml',
                   'fleet-every-account.yml',
                   'migrate-to-module.yml']
@@ -134,7 +136,7 @@ def test_every_local_page_link_exists():
 
 def test_every_example_playbook_is_run_here():
     """A new example must be added to one of the lists (and get a test) below."""
-    assert sorted(LOCAL_EXAMPLES + FLEET_EXAMPLES) == _example_files()
+    assert sorted(LOCAL_EXAMPLES + FLEET_EXAMPLES + NAMESPACE_EXAMPLES) == _example_files()
 
 
 # -- running the playbooks ------------------------------------------------------
