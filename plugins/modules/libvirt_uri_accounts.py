@@ -212,63 +212,17 @@ diff:
   elements: dict
 '''
 
-import grp
 import os
-import pwd
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 from ansible.module_utils.common.text.converters import to_native
 
+from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_accounts as accounts
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_edit as engine
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_files as libvirt_files
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_edit import Refusal
 
-LOGIN_DEFS = '/etc/login.defs'
 SKEL_PATH = '/etc/skel/.config/libvirt/libvirt.conf'
-UID_RANGE_DEFAULT = (1000, 60000)
-
-
-def login_defs_uid_range(path=LOGIN_DEFS):
-    """(UID_MIN, UID_MAX) of login.defs, with shadow's defaults for what is not set."""
-    low, high = UID_RANGE_DEFAULT
-    try:
-        with open(path) as f:
-            for line in f:
-                fields = line.split()
-                if len(fields) >= 2 and fields[0] in ('UID_MIN', 'UID_MAX'):
-                    try:
-                        value = int(fields[1], 0)
-                    except ValueError:
-                        continue
-                    if fields[0] == 'UID_MIN':
-                        low = value
-                    else:
-                        high = value
-    except (IOError, OSError):
-        pass
-    return low, high
-
-
-def group_members(name):
-    """The passwd entries of a group's members, supplementary ones in the group's order, then primary ones."""
-    try:
-        group = grp.getgrnam(name)
-    except KeyError:
-        raise Refusal("users_from_group: there is no group '%s' on this host" % name)
-    members = []
-    for member in group.gr_mem:
-        try:
-            members.append(pwd.getpwnam(member))
-        except KeyError:
-            continue
-    members.extend(sorted((pw for pw in pwd.getpwall() if pw.pw_gid == group.gr_gid), key=lambda pw: pw.pw_uid))
-    return members
-
-
-def local_accounts():
-    low, high = login_defs_uid_range()
-    return sorted((pw for pw in pwd.getpwall() if low <= pw.pw_uid <= high and os.path.isdir(pw.pw_dir)),
-                  key=lambda pw: pw.pw_uid)
 
 
 def select_accounts(params):
@@ -280,18 +234,12 @@ def select_accounts(params):
         except libvirt_files.FileError as exc:
             raise Refusal('users: %s' % exc)
         explicit.append((pw, entry))
-    selected = list(explicit)
-    seen = set(pw.pw_uid for pw, entry in explicit)
-    more = []
-    if params['users_from_group']:
-        more.extend(group_members(params['users_from_group']))
-    if params['all_users']:
-        more.extend(local_accounts())
-    for pw in more:
-        if pw.pw_uid not in seen:
-            seen.add(pw.pw_uid)
-            selected.append((pw, None))
-    return selected
+    try:
+        more = accounts.select((), params['users_from_group'], params['all_users'])
+    except accounts.SelectionError as exc:
+        raise Refusal(str(exc))
+    listed = set(pw.pw_uid for pw, entry in explicit)
+    return explicit + [(pw, None) for pw in more if pw.pw_uid not in listed]
 
 
 def merged_spec(base, entry, backup):
@@ -344,11 +292,11 @@ class Run(object):
     def system_opener(path, follow=True):
         return lambda create: libvirt_files.open_system_target(path, create, follow)
 
-    def system_file(self, accounts):
+    def system_file(self, selected):
         """Handle (or, when unmanaged, read) the system file; returns its result or None."""
         params = self.params
         system = params['system']
-        root_entries = [entry for pw, entry in accounts if pw.pw_uid == 0 and entry is not None]
+        root_entries = [entry for pw, entry in selected if pw.pw_uid == 0 and entry is not None]
         path = libvirt_files.system_path()
         spec = None
         if system is not None or root_entries:
@@ -366,8 +314,8 @@ class Run(object):
 
     def run(self):
         params = self.params
-        accounts = select_accounts(params)
-        system_result = self.system_file(accounts)
+        selected = select_accounts(params)
+        system_result = self.system_file(selected)
         inherited = None
         if system_result is not None and not system_result.get('failed'):
             aliases = {}
@@ -381,7 +329,7 @@ class Run(object):
             if spec is not None:
                 self.apply('skel', None, SKEL_PATH, self.system_opener(SKEL_PATH, follow=False), spec)
         names = []
-        for pw, entry in accounts:
+        for pw, entry in selected:
             names.append(pw.pw_name)
             if pw.pw_uid == 0:
                 continue
@@ -432,13 +380,13 @@ def main():
     )
     run = Run(module)
     try:
-        accounts = run.run()
+        names = run.run()
     except engine.MissingAugeas as exc:
         module.fail_json(msg=missing_required_lib(engine.AUGEAS_PACKAGES), exception=exc.traceback,
                          missing_python_augeas=True, changed=run.changed, files=run.files)
     except (Refusal, libvirt_files.FileError) as exc:
         module.fail_json(msg=to_native(exc), changed=run.changed, files=run.files, unsafe=run.unsafe)
-    result = dict(changed=run.changed, files=run.files, unsafe=run.unsafe, accounts=accounts)
+    result = dict(changed=run.changed, files=run.files, unsafe=run.unsafe, accounts=names)
     if module._diff:
         result['diff'] = run.diffs
     if run.unsafe:

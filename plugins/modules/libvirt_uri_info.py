@@ -88,6 +88,21 @@ options:
     type: list
     elements: str
     default: []
+  users_from_group:
+    description:
+      - Also report every member of this group, primary and supplementary alike, read through NSS, as the
+        C(virtkit.libvirt_client.libvirt_uri) role selects them (C(libvirt_uri_users_from_group)), after O(users).
+        Empty for none; a group that does not exist makes the module fail.
+    type: str
+    default: ''
+    version_added: 0.2.0
+  all_users:
+    description:
+      - Also report every local account with a uid between C(UID_MIN) and C(UID_MAX) of C(/etc/login.defs) and an
+        existing home, as the role's C(libvirt_uri_all_users) selects them.
+    type: bool
+    default: false
+    version_added: 0.2.0
   xdg_config_home:
     description:
       - C(XDG_CONFIG_HOME) of some of the O(users), user name (as given in O(users)) to absolute path. Users not
@@ -528,6 +543,7 @@ from ansible.module_utils.common.text.converters import to_native, to_text
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_conf as libvirt_conf
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_env as libvirt_env
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_findings as libvirt_findings
+from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_accounts as accounts_rule
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_files as libvirt_files
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_resolve import resolve
 
@@ -1067,6 +1083,16 @@ def user_file(user, xdg):
                                          os.path.normpath(xdg) if xdg else None)
 
 
+def selected_accounts(params):
+    """The accounts of O(users_from_group) and O(all_users) that O(users) does not list, as the role selects them."""
+    try:
+        listed = set(libvirt_files.lookup_user(user).pw_uid for user in params['users'] or [])
+        more = accounts_rule.select((), params.get('users_from_group') or '', params.get('all_users'))
+    except (libvirt_files.FileError, accounts_rule.SelectionError) as exc:
+        raise Refusal(to_native(exc))
+    return [pw for pw in more if pw.pw_uid not in listed]
+
+
 def run(params, accounts=None, run_command=None):
     """(configs, warnings).
 
@@ -1177,11 +1203,14 @@ def main():
             environment=dict(type='dict'),
             pam_service=dict(type='str', default='sshd'),
             verify_with_virsh=dict(type='bool', default=False),
+            users_from_group=dict(type='str', default=''),
+            all_users=dict(type='bool', default=False),
         ),
         supports_check_mode=True,
     )
     try:
-        configs, warnings = run(module.params, run_command=module.run_command)
+        configs, warnings = run(module.params, accounts=selected_accounts(module.params),
+                                run_command=module.run_command)
     except Refusal as exc:
         module.fail_json(msg=to_native(exc))
     for warning in warnings:

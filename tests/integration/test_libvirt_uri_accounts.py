@@ -198,3 +198,21 @@ def test_alias_module_user_scope_for_root_edits_the_system_file(host):
     assert read(host.system_conf) == 'uri_aliases = [\n  "hv1=%s",\n]\n' % HV1
     assert not os.path.exists('/root/.config/libvirt/libvirt.conf') or 'hv1=' not in read(
         '/root/.config/libvirt/libvirt.conf')
+
+
+def test_the_audit_selects_the_same_accounts(host):
+    """libvirt_uri_info's users_from_group and all_users mean the accounts libvirt_uri_accounts writes."""
+    written = host.run({'system': SYSTEM, 'users_from_group': GROUP, 'users': [{'user': 'vkacc4', 'uri_default': HV2}]})
+    assert not written.get('failed'), written
+    audit = PrivateHost.run(host, 'virtkit.libvirt_client.libvirt_uri_info',
+                            {'users': ['vkacc4'], 'users_from_group': GROUP})
+    assert not audit.get('failed'), audit
+    assert [(c['scope'], c['user'], c['path']) for c in audit['configs']] == \
+        [('system', None, '/etc/libvirt/libvirt.conf')] + [
+            ('user', f['user'], f['path']) for f in written['files'] if f['scope'] == 'user']
+    assert [c['default_uri']['uri'] for c in audit['configs']] == [HV1, HV2, HV1, HV1, HV1]
+    host.set_login_defs('UID_MIN 2902\nUID_MAX 2903\n')
+    audit = PrivateHost.run(host, 'virtkit.libvirt_client.libvirt_uri_info', {'system': False, 'all_users': True})
+    assert [c['user'] for c in audit['configs']] == ['vkacc2', 'vkacc3']
+    missing = PrivateHost.run(host, 'virtkit.libvirt_client.libvirt_uri_info', {'users_from_group': 'vk-nope'})
+    assert missing['failed'] is True and missing['msg'] == "users_from_group: there is no group 'vk-nope' on this host"
