@@ -41,7 +41,7 @@ options:
       - Mapping of alias name to URI that stands in for the file's C(uri_aliases) list (the file's list is then
         ignored; its other settings, such as C(uri_default), are still read).
       - Entries are checked in the given order with libvirt's rules, so an alias holding a character outside
-        C(A-Za-z0-9_-) fails the lookup.
+        letters, digits, C(_) and C(-) fails the lookup.
     type: dict
   no_aliases:
     description:

@@ -46,6 +46,7 @@ after ``error: ``).
 
 import os
 
+from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_files import SYSTEM_DIR, user_config_file
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_conf import (
     ConfError,
     get_string,
@@ -72,7 +73,7 @@ from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_ur
 
 #: The file virt-admin reads: /etc/libvirt/ADMIN_CONF_NAME for root, else under the user's config directory.
 ADMIN_CONF_NAME = 'libvirt-admin.conf'
-ROOT_ADMIN_CONF = '/etc/libvirt/' + ADMIN_CONF_NAME
+ROOT_ADMIN_CONF = SYSTEM_DIR + '/' + ADMIN_CONF_NAME
 
 #: The default connection when nothing names one.
 DEFAULT_ADMIN_URI_ROOT = 'libvirtd:///system'
@@ -107,8 +108,7 @@ def admin_config_path(root, environ=None, home=None):
     if root:
         return ROOT_ADMIN_CONF
     environ = os.environ if environ is None else environ
-    base = environ.get('XDG_CONFIG_HOME') or os.path.join(_home(environ, home), '.config')
-    return os.path.join(base, 'libvirt', ADMIN_CONF_NAME)
+    return user_config_file(_home(environ, home), environ.get('XDG_CONFIG_HOME'), name=ADMIN_CONF_NAME)
 
 
 def _home(environ, home):

@@ -52,12 +52,11 @@ that reads files (and one that tests them) so that the caller decides with
 which identity they are read.
 """
 
-from __future__ import (absolute_import, division, print_function)
-__metaclass__ = type
-
 import fnmatch
 import os
 import re
+
+from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_files import xdg_config_dir
 
 LIBVIRT_VAR = 'LIBVIRT_DEFAULT_URI'
 VIRSH_VAR = 'VIRSH_DEFAULT_CONNECT_URI'
@@ -1151,7 +1150,7 @@ def known_files(account):
              '/etc/bash.bashrc']
     files += ['glob:/etc/profile.d/*.sh']
     files += [os.path.join(home, n) for n in ('.profile', '.bash_profile', '.bash_login', '.bashrc', '.zshenv')]
-    files += ['glob:' + os.path.join(home, '.config', 'environment.d', '*.conf')]
+    files += ['glob:' + os.path.join(xdg_config_dir(home), 'environment.d', '*.conf')]
     return files
 
 

@@ -76,6 +76,11 @@ def config_path(uid, home, xdg_config_home=None, name=CONFIG_NAME):
     """
     if uid == 0:
         return os.path.join(SYSTEM_DIR, name)
+    return user_config_file(home, xdg_config_home, name)
+
+
+def user_config_file(home, xdg_config_home=None, name=CONFIG_NAME):
+    """``$XDG_CONFIG_HOME/libvirt/NAME`` of an account that is not root (``~/.config`` by default)."""
     return os.path.join(xdg_config_dir(home, xdg_config_home), 'libvirt', name)
 
 
