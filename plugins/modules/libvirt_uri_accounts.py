@@ -22,7 +22,8 @@ description:
     checks and guarantees. A user's files and directories are created as that user, and no link below a home is
     followed.
   - An account whose home is unsafe (missing, owned by someone else, or with a symbolic link or a foreign
-    directory on the way to the file) is left untouched and named in RV(unsafe) with the reason. The other
+    directory on the way to the file) is left untouched and named in RV(unsafe) with the reason (a file a value
+    cannot go into, in RV(refused)). The other
     accounts are still done; the module then fails, listing them.
 author:
   - virtkit.libvirt_client maintainers (@virtkit)
@@ -195,6 +196,14 @@ unsafe:
   elements: dict
   sample: [{"user": "bob", "path": "/home/bob/.config/libvirt/libvirt.conf",
             "reason": "'/home/bob/.config' is a symbolic link or not a directory; refusing to follow it"}]
+refused:
+  description:
+    - The files left untouched because a value cannot go into them, C({user, path, reason}), for example a URI
+      that libvirt refuses for a user but accepts for root.
+  returned: always
+  type: list
+  elements: dict
+  sample: []
 accounts:
   description: The accounts selected, by name, in the order they were handled (root stands for the system file).
   returned: always
@@ -264,6 +273,7 @@ class Run(object):
         self.params = module.params
         self.files = []
         self.unsafe = []
+        self.refused = []
         self.diffs = []
         self.changed = False
 
@@ -274,7 +284,9 @@ class Run(object):
         except (Refusal, libvirt_files.FileError) as exc:
             result = dict(path=path, changed=False, failed=True, msg=to_native(exc))
             if record:
-                self.unsafe.append(dict(user=user, path=path, reason=to_native(exc)))
+                # A file or directory that is not safe to use, or a value this file cannot take.
+                (self.unsafe if isinstance(exc, libvirt_files.FileError) else self.refused).append(
+                    dict(user=user, path=path, reason=to_native(exc)))
         result['scope'] = scope
         result['user'] = user
         if record:
@@ -385,13 +397,16 @@ def main():
         module.fail_json(msg=missing_required_lib(engine.AUGEAS_PACKAGES), exception=exc.traceback,
                          missing_python_augeas=True, changed=run.changed, files=run.files)
     except (Refusal, libvirt_files.FileError) as exc:
-        module.fail_json(msg=to_native(exc), changed=run.changed, files=run.files, unsafe=run.unsafe)
-    result = dict(changed=run.changed, files=run.files, unsafe=run.unsafe, accounts=names)
+        module.fail_json(msg=to_native(exc), changed=run.changed, files=run.files, unsafe=run.unsafe,
+                         refused=run.refused)
+    result = dict(changed=run.changed, files=run.files, unsafe=run.unsafe, refused=run.refused, accounts=names)
     if module._diff:
         result['diff'] = run.diffs
-    if run.unsafe:
+    untouched = run.unsafe + run.refused
+    if untouched:
         module.fail_json(msg='%d file(s) left untouched: %s' % (
-            len(run.unsafe), '; '.join('%s (%s): %s' % (u['user'] or 'skel', u['path'], u['reason']) for u in run.unsafe)),
+            len(untouched), '; '.join('%s (%s): %s' % (u['user'] or 'skel', u['path'], u['reason'])
+                                      for u in untouched)),
             **result)
     module.exit_json(**result)
 
