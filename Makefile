@@ -10,16 +10,24 @@ SHELL := /bin/bash
 .NOTPARALLEL:
 MAKEFLAGS += --no-print-directory
 
-PYTHON ?= python3
+# The interpreter .venv is built with: PYTHON=... on the command line or in the environment, or
+# else the newest usable Python 3.14/3.13/3.12 that .ci/find-python finds (pyenv's versions, then
+# python3.X on PATH).  ansible-core 2.21 needs Python 3.12 or later.
+ifeq ($(strip $(PYTHON)),)
+PYTHON := $(shell $(CURDIR)/.ci/find-python 2>/dev/null)
+endif
 VENV := $(CURDIR)/.venv
 VENV_BIN := $(VENV)/bin
 VENV_STAMP := $(VENV)/.requirements.sha256
+VENV_PYTHON_STAMP := $(VENV)/.python
+REQUIREMENTS := requirements.txt requirements-test.txt requirements-dev.txt
 CACHE := $(CURDIR)/.cache
 COLLECTIONS := $(CACHE)/collections
 COLLECTION_LINK := $(COLLECTIONS)/ansible_collections/virtkit/libvirt_client
-MATRIX_DIR := $(CACHE)/matrix
-# ansible-core release lines checked by `make test-matrix` (each one that installs on $(PYTHON)).
-MATRIX_VERSIONS ?= 2.16 2.17 2.18 2.19
+# ansible-core release lines checked by `make test-matrix` (.ci/test-matrix), each as
+# LINE:PYTHON[:PIN,...]: every supported line, each on a Python it supports; the oldest line
+# with the oldest ruamel.yaml requirements.txt allows.
+MATRIX ?= 2.17:3.12:ruamel.yaml==0.18.6 2.18:3.13 2.19:3.13 2.20:3.13 2.21:3.13
 # pytest-xdist workers for the pytest step (0 runs everything in one process).
 PYTEST_WORKERS ?= 2
 PYTEST_ARGS ?=
@@ -34,7 +42,7 @@ TEST_STEPS := \
 	"rootfs|Debian 13 root: libvirt 11.3 for the tests and the fleet (tests/fleet/rootfs.sh)" \
 	"lens|lens tests: augparse (tests/lens/run.sh)" \
 	"pytest|pytest tests/unit tests/integration tests/reliability" \
-	"sanity|ansible-test sanity + units (tests/sanity/run.sh)" \
+	"sanity|ansible-test sanity + units + integration targets (tests/sanity/run.sh)" \
 	"lint|ansible-lint + antsibull-docs lint (tests/lint/run.sh)" \
 	"build|artifact build, offline install, demo (tests/build/run.sh)" \
 	"molecule|molecule (tests/molecule/run.sh)"
@@ -46,7 +54,8 @@ help:
 	@echo "Quick start:  make demo   |   make test"
 	@echo
 	@echo "  deps         install the Debian packages the tests need (apt-get; sudo -n when not root)"
-	@echo "  venv         .venv from requirements.txt + requirements-test.txt (only when they change)"
+	@echo "  venv         .venv from requirements-dev.txt on PYTHON=$(or $(PYTHON),<none found: .ci/find-python>)"
+	@echo "               (rebuilt when the requirements or the Python change)"
 	@echo "  collection   link .cache/collections/ansible_collections/virtkit/libvirt_client -> ."
 	@echo "  test         deps venv collection, then stop at the first failing step of:"
 	@echo "               rootfs, lens, pytest, sanity, lint, build, molecule"
@@ -56,14 +65,16 @@ help:
 	@echo "  pytest       pytest tests/unit tests/integration (-n PYTEST_WORKERS=$(PYTEST_WORKERS))"
 	@echo "  units        pytest tests/unit"
 	@echo "  integration  pytest tests/integration"
-	@echo "  sanity       ansible-test sanity (all tests) and ansible-test units, --local"
+	@echo "  sanity       ansible-test sanity (all tests), units and integration (tests/integration/targets), --local"
 	@echo "  lint         ansible-lint --profile production, antsibull-docs lint-collection-docs"
 	@echo "  build        build the artifact, install it offline, run the demo against it"
 	@echo "  molecule     tests/molecule/run.sh"
 	@echo "  bench        benchmarks/run.sh"
 	@echo "  changelog    antsibull-changelog release (or generate, once released) -> CHANGELOG.md"
 	@echo "               (RERELEASE=1 records the current version again from scratch)"
-	@echo "  test-matrix  ansible-test sanity + units on each ansible-core line: $(MATRIX_VERSIONS)"
+	@echo "  test-matrix  on each supported ansible-core line, each on a Python it supports: ansible-test"
+	@echo "               sanity, units and integration, and the modules' pytest integration tests:"
+	@echo "               $(MATRIX)"
 	@echo "  clean        remove .venv, .cache and generated files"
 
 # --- environment ------------------------------------------------------------------------
@@ -72,24 +83,33 @@ deps:
 	@PYTHON=$(PYTHON) .ci/deps
 
 venv:
-	@want=$$(cat requirements.txt requirements-test.txt | sha256sum | cut -d' ' -f1); \
+	@if [ -z "$(PYTHON)" ]; then .ci/find-python >/dev/null; exit 1; fi; \
+	py_id=$$("$(PYTHON)" -c 'import os, sys; print(os.path.realpath(sys.executable), sys.version.split()[0])') \
+		|| { echo "venv: PYTHON=$(PYTHON) does not run" >&2; exit 1; }; \
+	want=$$(cat $(REQUIREMENTS) | sha256sum | cut -d' ' -f1); \
 	if [ -x "$(VENV_BIN)/python" ] && ! "$(VENV_BIN)/python" -c '' 2>/dev/null; then \
 		echo "venv: $(VENV) is broken (its python no longer runs); recreating"; rm -rf "$(VENV)"; \
 	fi; \
+	if [ -d "$(VENV)" ] && [ "$$(cat "$(VENV_PYTHON_STAMP)" 2>/dev/null)" != "$$py_id" ]; then \
+		echo "venv: $(VENV) was built with $$(cat "$(VENV_PYTHON_STAMP)" 2>/dev/null || echo 'another Python')," \
+			"not $$py_id; recreating"; \
+		rm -rf "$(VENV)"; \
+	fi; \
 	if [ "$$(cat "$(VENV_STAMP)" 2>/dev/null)" = "$$want" ] \
 		&& "$(VENV_BIN)/python" -c 'import ansible, augeas, ruamel.yaml, pytest' 2>/dev/null; then \
-		echo "venv: up to date ($$("$(VENV_BIN)/python" -c 'import ansible; print("ansible-core", ansible.__version__)'))"; \
+		echo "venv: up to date ($$("$(VENV_BIN)/python" -c 'import ansible, platform; print("ansible-core", ansible.__version__, "on Python", platform.python_version())'))"; \
 	else \
 		start=$$SECONDS; \
 		if [ ! -x "$(VENV_BIN)/python" ]; then \
-			echo "venv: creating $(VENV) with $$(command -v $(PYTHON)) ($$($(PYTHON) -V 2>&1))"; \
-			$(PYTHON) -m venv "$(VENV)"; \
+			echo "venv: creating $(VENV) with $(PYTHON) ($$("$(PYTHON)" -V 2>&1))"; \
+			"$(PYTHON)" -m venv "$(VENV)"; \
+			echo "$$py_id" > "$(VENV_PYTHON_STAMP)"; \
 		fi; \
-		echo "venv: installing requirements.txt + requirements-test.txt"; \
-		"$(VENV_BIN)/python" -m pip install --quiet --requirement requirements-test.txt; \
+		echo "venv: installing requirements-dev.txt (with requirements-test.txt and requirements.txt)"; \
+		"$(VENV_BIN)/python" -m pip install --quiet --requirement requirements-dev.txt; \
 		"$(VENV_BIN)/python" -m pip check || echo "venv: NOTE: pip check reports the conflicts above"; \
 		echo "$$want" > "$(VENV_STAMP)"; \
-		echo "venv: ready in $$((SECONDS - start))s ($$("$(VENV_BIN)/python" -c 'import ansible; print("ansible-core", ansible.__version__)'))"; \
+		echo "venv: ready in $$((SECONDS - start))s ($$("$(VENV_BIN)/python" -c 'import ansible, platform; print("ansible-core", ansible.__version__, "on Python", platform.python_version())'))"; \
 	fi
 
 collection:
@@ -198,32 +218,7 @@ changelog: venv collection
 # --- ansible-core matrix ----------------------------------------------------------------
 
 test-matrix: deps collection
-	@summary=(); failed=0; \
-	for v in $(MATRIX_VERSIONS); do \
-		venv="$(MATRIX_DIR)/$$v/venv"; \
-		reqs=$$( { grep -v '^ansible-core' requirements.txt; \
-			grep -E '^(pytest|pytest-xdist|pytest-mock|mock|hypothesis)==' requirements-test.txt; } \
-			| grep -v '^#' | grep -v '^-r' | sort); \
-		want=$$(printf '%s\n%s\n' "$$v" "$$reqs" | sha256sum | cut -d' ' -f1); \
-		echo; echo "==== ansible-core $$v ===="; \
-		if [ "$$(cat "$$venv/.stamp" 2>/dev/null)" != "$$want" ]; then \
-			rm -rf "$$venv"; $(PYTHON) -m venv "$$venv"; \
-			if ! "$$venv/bin/python" -m pip install --quiet "ansible-core==$$v.*" $$reqs; then \
-				echo "ansible-core $$v does not install on $$($(PYTHON) -V 2>&1): skipped"; \
-				summary+=("$$v: not installable on this Python (skipped)"); rm -rf "$$venv"; continue; \
-			fi; \
-			echo "$$want" > "$$venv/.stamp"; \
-		fi; \
-		core=$$("$$venv/bin/python" -c 'import ansible; print(ansible.__version__)'); \
-		if PATH="$$venv/bin:$$PATH" ANSIBLE_TEST_WORKDIR="$(MATRIX_DIR)/$$v/work" \
-			.ci/step "ansible-core $$core: ansible-test sanity + units" bash tests/sanity/run.sh; then \
-			summary+=("$$v ($$core): PASSED"); \
-		else \
-			summary+=("$$v ($$core): FAILED"); failed=$$((failed + 1)); \
-		fi; \
-	done; \
-	echo; echo "test-matrix summary:"; printf '  %s\n' "$${summary[@]}"; \
-	[ "$$failed" -eq 0 ]
+	@.ci/test-matrix $(MATRIX)
 
 # --- housekeeping -----------------------------------------------------------------------
 

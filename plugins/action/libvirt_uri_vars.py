@@ -31,26 +31,22 @@ try:
 except ImportError:
     pyyaml = None
 
-from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_uri import (
-    URIError,
-    check_connect_uri,
-)
+from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_rules as rules
 
 VARS_FILE = 'libvirt_uri.yml'
 DEFAULT_VAR = 'libvirt_uri_default'
 ALIASES_VAR = 'libvirt_uri_aliases'
 USERS_VAR = 'libvirt_uri_users'
-ADOPTED_VARS = (DEFAULT_VAR, ALIASES_VAR, USERS_VAR)
+# Adopted users' files hold exactly what was found: they must not inherit the system file's settings too.
+INHERIT_VAR = 'libvirt_uri_users_inherit'
+ADOPTED_VARS = (DEFAULT_VAR, ALIASES_VAR, USERS_VAR, INHERIT_VAR)
 
-ALIAS_NAME = re.compile(r'\A[A-Za-z0-9_-]+\Z')
-URI_START = re.compile(r'\A[A-Za-z][A-Za-z0-9+.-]*:')
-SERVER_FOR_PATH = re.compile(r'\A(qemu|vbox|vz)://(system|session)/?\Z')
 JINJA_MARK = re.compile(r'\{[{%#]')
 
 NEW_FILE_COMMENT = (
     'libvirt client settings adopted from the hosts by virtkit.libvirt_client.adopt.\n'
-    'Adopting again rewrites only libvirt_uri_default, libvirt_uri_aliases and\n'
-    'libvirt_uri_users here; comments and other variables are kept.'
+    'Adopting again rewrites only libvirt_uri_default, libvirt_uri_aliases,\n'
+    'libvirt_uri_users and libvirt_uri_users_inherit here; comments and other\nvariables are kept.'
 )
 REPORT_COMMENT = (
     'Report of the last run of virtkit.libvirt_client.adopt (rewritten by every run).\n'
@@ -84,18 +80,10 @@ NULL = _Null()
 
 def uri_problem(uri):
     """Why the role (or its module) would refuse ``uri`` as an alias target or default, or None."""
-    if not isinstance(uri, str) or uri == '':
-        return 'an empty URI'
-    if not URI_START.match(uri):
-        return 'not a URI (no scheme such as qemu: or test:), which the role refuses'
-    if re.search(r'[\r\n\t ]', uri) or ('"' in uri and "'" in uri):
-        return 'holds whitespace or both kinds of quote, which libvirt.conf cannot hold'
-    if SERVER_FOR_PATH.match(uri):
-        return 'names a server where a path was meant, which the role refuses'
     try:
-        check_connect_uri(uri)
-    except URIError as exc:
-        return 'refused by the module: %s' % to_native(exc)
+        rules.check_uri(uri)
+    except rules.RuleError as exc:
+        return 'refused by the module: %s' % exc.message
     return None
 
 
@@ -121,7 +109,7 @@ def file_view(config):
             continue
         seen.add(name)
         reason = None
-        if not ALIAS_NAME.match(name or ''):
+        if not rules.is_alias_name(name):
             reason = 'the alias name is empty, which the role refuses'
         else:
             reason = uri_problem(uri)
@@ -138,7 +126,7 @@ def file_view(config):
         reason = None
         if default == '':
             reason = 'an empty uri_default makes libvirt fail; the role would remove it'
-        elif ALIAS_NAME.match(default):
+        elif rules.is_alias_name(default):
             if default not in seen:
                 reason = 'names no alias of the file, which the module refuses'
         else:
@@ -227,7 +215,11 @@ def _norm_users(users):
 
 
 def _native(value):
-    """Plain Python data (Ansible hands over tagged subclasses of str, dict, list, int)."""
+    """Plain Python data (Ansible hands over tagged subclasses of str, dict, list, int).
+
+    Strings are copied with ``str.__str__``: ``str()`` of ansible-core 2.17's and 2.18's
+    AnsibleUnsafeText returns the unsafe object itself, which ruamel.yaml cannot represent.
+    """
     if isinstance(value, dict):
         return dict((_native(k), _native(v)) for k, v in value.items())
     if isinstance(value, (list, tuple)):
@@ -235,7 +227,7 @@ def _native(value):
     if isinstance(value, bool) or value is None:
         return value
     if isinstance(value, str):
-        return str(value)
+        return str.__str__(value)
     if isinstance(value, int):
         return int(value)
     if isinstance(value, float):
@@ -301,10 +293,11 @@ def plan(results, users):
     shared_aliases, shared_default = _shared(views, ok)
     report['conflicts'].extend(_conflicts(views, ok, 'system'))
     report['defaults'].extend(_default_spread(views, ok, 'system'))
-    group = {ALIASES_VAR: shared_aliases or None, DEFAULT_VAR: shared_default, USERS_VAR: None}
+    group = {ALIASES_VAR: shared_aliases or None, DEFAULT_VAR: shared_default, USERS_VAR: None,
+             INHERIT_VAR: False if users else None}
     hosts = {}
     for host in adopted:
-        hv = {ALIASES_VAR: None, DEFAULT_VAR: None, USERS_VAR: None}
+        hv = {ALIASES_VAR: None, DEFAULT_VAR: None, USERS_VAR: None, INHERIT_VAR: None}
         if host in views:
             own = views[host]
             if own['aliases'] != shared_aliases:

@@ -20,23 +20,36 @@ from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_ur
     URI_KEYS,
     URIError,
     build_uri,
+    check_remote_mode,
+    effective_remote_mode,
     parse_uri,
 )
 
 # Changing one of these makes a 'scheme' taken from libvirt_uri_parse stale.
 _SCHEME_PARTS = ('driver', 'transport')
 
+# Keys libvirt_uri_parse adds that are read from the URI, not parts of it: libvirt_uri_build
+# ignores them in its input and refuses them as arguments.
+DERIVED_KEYS = ('mode',)
 
-def libvirt_uri_parse(uri):
+
+def libvirt_uri_parse(uri, remote_mode=None):
     """Split a libvirt connection URI into a dict (see libvirt_uri_parse.yml)."""
     if not isinstance(uri, str):
         raise AnsibleFilterError(
             'libvirt_uri_parse expects a libvirt connection URI string such as qemu:///system, '
             'got %s: %r' % (type(uri).__name__, uri))
+    if remote_mode is not None:
+        try:
+            check_remote_mode(remote_mode)
+        except URIError as error:
+            raise AnsibleFilterError("libvirt_uri_parse: argument remote_mode: %s" % error) from None
     try:
-        return parse_uri(uri)
+        parts = parse_uri(uri)
+        parts['mode'] = effective_remote_mode(uri, remote_mode)
     except URIError as error:
         raise AnsibleFilterError('libvirt_uri_parse: %s' % error) from None
+    return parts
 
 
 def _plain(value):
@@ -54,8 +67,15 @@ def libvirt_uri_build(parts, **overrides):
         raise AnsibleFilterError(
             'libvirt_uri_build expects a dict of URI parts such as libvirt_uri_parse returns '
             '(keys: %s), got %s: %r' % (', '.join(URI_KEYS), type(parts).__name__, parts))
+    derived = sorted(str(key) for key in overrides if key in DERIVED_KEYS)
+    if derived:
+        raise AnsibleFilterError(
+            "libvirt_uri_build: '%s' is reported by libvirt_uri_parse, not a part of the URI; set it "
+            "as a parameter instead (params: {%s: ...})" % (derived[0], derived[0]))
     merged = {}
     for source, what in ((parts, 'input'), (overrides, 'argument')):
+        if source is parts:
+            source = {key: value for key, value in parts.items() if key not in DERIVED_KEYS}
         unknown = sorted(str(key) for key in source if key not in URI_KEYS)
         if unknown:
             raise AnsibleFilterError(

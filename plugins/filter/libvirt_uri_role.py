@@ -20,25 +20,13 @@ from collections.abc import Mapping
 from ansible.errors import AnsibleFilterError
 from ansible.plugins.filter.core import to_bool, to_json
 
-# The characters libvirt allows in an alias name.
-ALIAS_RE = re.compile(r'^[A-Za-z0-9_-]+$')
-# A URI libvirt can parse: it starts with a scheme.
-URI_RE = re.compile(r'^[A-Za-z][A-Za-z0-9+.-]*:')
+from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_rules as rules
+from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_files import (
+    FileError, check_xdg_config_home,
+)
+
 # What the mesh URI template must contain; the member's address replaces it.
 PLACEHOLDER_RE = re.compile(r'\{\{\s*host\s*\}\}')
-# A user name the role accepts.
-USER_RE = re.compile(r'^[A-Za-z0-9_.][A-Za-z0-9_.@-]*[$]?$')
-# What an alias name made from an inventory hostname may not hold.
-NOT_ALIAS_CHAR_RE = re.compile(r'[^A-Za-z0-9_-]')
-# Characters libvirt.conf cannot hold in an unquoted or quoted value.
-WHITESPACE_RE = re.compile(r'[\r\n\t ]')
-MESH_UNUSABLE_RE = re.compile(r'[\s"]')
-# qemu://system and the like: a server where a path was meant.
-SERVER_MISTAKE_RE = re.compile(r'^(qemu|vbox|vz)://(system|session)/?$')
-SERVER_MISTAKE_FIX_RE = re.compile(r'^([a-z]+)://([a-z]+)/?$')
-
-CHARS = "A-Z, a-z, 0-9, '_' and '-'"
-UNWRITABLE = ' cannot be written to libvirt.conf: no whitespace, and not both kinds of quote'
 
 # Role variables read by the filter, with the value taken when one is missing.
 ROLE_VARIABLES = {
@@ -48,7 +36,14 @@ ROLE_VARIABLES = {
     'libvirt_uri_aliases_from_group': '',
     'libvirt_uri_alias_uri_template': '',
     'libvirt_uri_users': [],
+    'libvirt_uri_users_from_group': '',
+    'libvirt_uri_all_users': False,
+    'libvirt_uri_skel': False,
+    'libvirt_uri_users_inherit': True,
+    'libvirt_uri_backup': False,
 }
+ROOT_NAMES = ('root', '0')
+USER_KEYS = ('user', 'default', 'aliases', 'exclusive', 'xdg_config_home')
 
 
 def _json(value):
@@ -86,6 +81,21 @@ class _Plan:
     def error(self, message):
         self.errors.append(self.prefix + message)
 
+    def rule(self, var, check, *args, **kwargs):
+        """Run one of the shared rules; a refusal becomes an error naming ``var``."""
+        try:
+            return check(*args, **kwargs)
+        except (rules.RuleError, FileError) as exc:
+            self.error('%s: %s' % (var, exc))
+            return None
+
+    def bool_var(self, name):
+        try:
+            return to_bool(self.var[name])
+        except Exception:  # pylint: disable=broad-except
+            self.error('%s must be a boolean, got %s' % (name, _json(self.var[name])))
+            return False
+
     def group_entries(self):
         group = self.var['libvirt_uri_aliases_from_group']
         if not group:
@@ -102,7 +112,7 @@ class _Plan:
             address = str(address if address else member)
             entries.append({
                 'host': member,
-                'name': NOT_ALIAS_CHAR_RE.sub('-', str(member)),
+                'name': rules.alias_name_from(member),
                 'address': address,
                 'uri': PLACEHOLDER_RE.sub(lambda match, address=address: address, template),
             })
@@ -118,6 +128,7 @@ class _Plan:
         if not PLACEHOLDER_RE.search(template):
             self.error("libvirt_uri_alias_uri_template: '%s' does not contain the {{ host }} placeholder"
                        " (keep the value marked !unsafe so that Ansible leaves it to the role)" % (template,))
+            return
         seen = {}
         for entry in entries:
             if entry['name'] in seen:
@@ -125,126 +136,116 @@ class _Plan:
                            " alias name '%s'" % (seen[entry['name']], entry['host'], group, entry['name']))
             else:
                 seen[entry['name']] = entry['host']
-            if not URI_RE.search(entry['uri']) or MESH_UNUSABLE_RE.search(entry['uri']):
-                self.error("libvirt_uri_alias_uri_template: the URI made for host '%s' (address '%s') is '%s',"
-                           " which is not a usable URI (it must start with a scheme such as qemu+ssh: and hold"
-                           " no whitespace or double quote)" % (entry['host'], entry['address'], entry['uri']))
+            self.rule('libvirt_uri_alias_uri_template', rules.check_uri, entry['uri'],
+                      "the URI made for host '%s' (address '%s')" % (entry['host'], entry['address']),
+                      {'root': True})
 
-    def check_users(self, users, sets):
-        if not _is_sequence(users) or isinstance(users, (str, Mapping)):
-            self.error('libvirt_uri_users must be a list of {user, default, aliases, exclusive,'
-                       ' xdg_config_home}, got %s' % (_json(users),))
+    def aliases_var(self, var, aliases, root=False):
+        """Check an alias dict; returns it as a plain dict (empty when it is not a dict)."""
+        if aliases is None:
+            return {}
+        if not isinstance(aliases, Mapping):
+            self.error('%s must be a dict of alias name -> URI, got %s' % (var, _json(aliases)))
+            return {}
+        for name, uri in aliases.items():
+            self.rule('%s.%s' % (var, name) if rules.is_alias_name(name) else var, rules.check_aliases, {name: uri},
+                      {'root': root})
+        return dict(aliases)
+
+    def default_var(self, var, default, aliases, exclusive, system_aliases=(), root=False):
+        if default is None:
             return
+        self.rule(var, rules.check_default, default, aliases, complete=exclusive, system_aliases=system_aliases,
+                  what='uri_default', context={'root': root})
+
+    def user_entries(self):
+        """The valid entries of libvirt_uri_users, checked, as (var, entry) pairs."""
+        users = self.var['libvirt_uri_users'] or []
+        if not _is_sequence(users) or isinstance(users, (str, Mapping)):
+            self.error('libvirt_uri_users must be a list of {%s}, got %s' % (', '.join(USER_KEYS), _json(users)))
+            return []
+        out = []
         keys = {}
         for index, user in enumerate(users):
             var = 'libvirt_uri_users[%d]' % (index,)
-            if not isinstance(user, Mapping) or not str(user.get('user') or ''):
-                self.error('%s needs a "user" (an account name), got %s' % (var, _json(user)))
+            if not isinstance(user, Mapping) or not isinstance(user.get('user'), (str, int)) \
+                    or str(user.get('user')).strip() == '':
+                self.error('%s needs a "user" (an account name or uid), got %s' % (var, _json(user)))
                 continue
+            unknown = sorted(str(key) for key in user if key not in USER_KEYS)
+            if unknown:
+                self.error('%s: unknown key%s %s; the keys are %s'
+                           % (var, 's' if len(unknown) > 1 else '', ', '.join(unknown), ', '.join(USER_KEYS)))
             name = str(user['user'])
-            if not USER_RE.match(name):
-                self.error("%s.user: '%s' is not a valid account name" % (var, name))
-            xdg = str(user.get('xdg_config_home') or '')
-            if xdg and not xdg.startswith('/'):
-                self.error("%s.xdg_config_home: '%s' must be an absolute path" % (var, xdg))
-            key = name + '|' + xdg
+            xdg = user.get('xdg_config_home') or None
+            self.rule(var + '.xdg_config_home', check_xdg_config_home, xdg, name)
+            key = (name, xdg)
             if key in keys:
                 self.error("%s: user '%s' is already listed at %s for the same file; merge the two entries"
                            % (var, name, keys[key]))
-            else:
-                keys[key] = var
-            aliases = user.get('aliases') or {}
-            if not isinstance(aliases, Mapping):
-                self.error('%s.aliases must be a dict of alias name -> URI, got %s' % (var, _json(user['aliases'])))
-            else:
-                sets.append((var + '.aliases', aliases, to_bool(user.get('exclusive', False)),
-                             user['default'] if _defined(user, 'default') else None, var + '.default', aliases))
-
-    def check_aliases(self, var, aliases):
-        for name, uri in aliases.items():
-            if not ALIAS_RE.match(str(name)):
-                self.error("%s: alias name '%s' is invalid: libvirt allows only %s (and at least one of them)"
-                           % (var, name, CHARS))
-            where = '%s.%s' % (var, name)
-            if not isinstance(uri, str) or not uri:
-                self.error('%s: the URI must be a non-empty string, got %s' % (where, _json(uri)))
-            elif not URI_RE.search(uri):
-                self.error("%s: '%s' is not a URI: it must start with a scheme, e.g. qemu:///system or"
-                           " qemu+ssh://root@host/system" % (where, uri))
-            elif WHITESPACE_RE.search(uri) or ('"' in uri and "'" in uri):
-                self.error('%s: %s%s' % (where, _json(uri), UNWRITABLE))
-            elif SERVER_MISTAKE_RE.match(uri):
-                self.error("%s: '%s' names a server, which libvirt refuses; did you mean %s?"
-                           % (where, uri, SERVER_MISTAKE_FIX_RE.sub(r'\1:///\2', uri)))
-
-    def check_default(self, dvar, default, exclusive, final):
-        if default is None:
-            return
-        if not isinstance(default, str):
-            self.error('%s: must be a string (an alias name or a URI; an empty string removes it), got %s'
-                       % (dvar, _json(default)))
-        elif not default:
-            return
-        elif URI_RE.search(default):
-            if WHITESPACE_RE.search(default) or ('"' in default and "'" in default):
-                self.error('%s: %s%s' % (dvar, _json(default), UNWRITABLE))
-        elif not ALIAS_RE.match(default):
-            self.error("%s: '%s' is neither a URI (scheme:...) nor an alias name (%s)" % (dvar, default, CHARS))
-        elif exclusive and default not in final:
-            self.error("%s: '%s' is not one of the aliases this file will have (%s)"
-                       % (dvar, default, ', '.join(str(name) for name in final)))
+                continue
+            keys[key] = var
+            # root's entry applies to the system file, which root reads.
+            entry = {'user': name, 'aliases': self.aliases_var(var + '.aliases', user.get('aliases'),
+                                                               root=name in ROOT_NAMES)}
+            if 'exclusive' in user:
+                try:
+                    entry['exclusive'] = to_bool(user['exclusive'])
+                except Exception:  # pylint: disable=broad-except
+                    self.error('%s.exclusive must be a boolean, got %s' % (var, _json(user['exclusive'])))
+            if _defined(user, 'default'):
+                entry['uri_default'] = user['default']
+            if xdg:
+                entry['xdg_config_home'] = xdg
+            out.append((var, entry))
+        return out
 
     def compute(self):
         var = self.var
         entries = self.group_entries()
-        explicit = var['libvirt_uri_aliases'] or {}
-        system_aliases = {entry['name']: entry['uri'] for entry in entries}
-        sets = []
-        if not isinstance(explicit, Mapping):
-            self.error('libvirt_uri_aliases must be a dict of alias name -> URI, got %s'
-                       % (_json(var['libvirt_uri_aliases']),))
-        else:
-            system_aliases.update(explicit)
-            sets.append(('libvirt_uri_aliases', explicit, to_bool(var['libvirt_uri_aliases_exclusive']),
-                         var['libvirt_uri_default'], 'libvirt_uri_default', system_aliases))
         self.check_group(entries)
-        self.check_users(var['libvirt_uri_users'] or [], sets)
-        for name, aliases, exclusive, default, dvar, final in sets:
-            self.check_aliases(name, aliases)
-            self.check_default(dvar, default, exclusive, final)
-        default_set = var['libvirt_uri_default'] is not None
-        manage_system = bool(default_set or system_aliases or to_bool(var['libvirt_uri_aliases_exclusive']))
+        system_aliases = {entry['name']: entry['uri'] for entry in entries}
+        system_aliases.update(self.aliases_var('libvirt_uri_aliases', var['libvirt_uri_aliases'], root=True))
+        exclusive = self.bool_var('libvirt_uri_aliases_exclusive')
+        default = var['libvirt_uri_default']
+        self.default_var('libvirt_uri_default', default, system_aliases, exclusive, root=True)
+        inherit = self.bool_var('libvirt_uri_users_inherit')
+        group = var['libvirt_uri_users_from_group']
+        if group is None:
+            group = ''
+        if not isinstance(group, str) or '\n' in group or ':' in group:
+            self.error('libvirt_uri_users_from_group must be the name of a group on the hosts (or empty for none), '
+                       'got %s' % (_json(group),))
+            group = ''
+        system = None
+        if default is not None or system_aliases or exclusive:
+            system = {'aliases': system_aliases, 'exclusive': exclusive}
+            if default is not None:
+                system['uri_default'] = str(default)
+        users = []
+        for uvar, entry in self.user_entries():
+            # What the user's file will define: the system file's aliases when inherited, then its own.
+            final = dict(system_aliases) if inherit else {}
+            final.update(entry['aliases'])
+            user_exclusive = entry.get('exclusive', exclusive if inherit else False)
+            self.default_var(uvar + '.default', entry.get('uri_default'), final, user_exclusive,
+                             system_aliases=() if inherit else system_aliases, root=entry['user'] in ROOT_NAMES)
+            users.append(entry)
+        args = {
+            'system': system,
+            'users': users,
+            'users_from_group': group,
+            'all_users': self.bool_var('libvirt_uri_all_users'),
+            'skel': self.bool_var('libvirt_uri_skel'),
+            'inherit': inherit,
+            'backup': self.bool_var('libvirt_uri_backup'),
+        }
         return {
             'errors': self.errors,
-            'targets': [] if self.errors else self.targets(system_aliases, default_set, manage_system),
+            'args': args,
             'group_entries': entries,
             'system_aliases': system_aliases,
-            'default_set': default_set,
-            'manage_system': manage_system,
         }
-
-    def targets(self, system_aliases, default_set, manage_system):
-        var = self.var
-        out = []
-        if manage_system:
-            entry = {'label': 'system', 'scope': 'system', 'aliases': system_aliases,
-                     'exclusive': to_bool(var['libvirt_uri_aliases_exclusive'])}
-            if default_set:
-                entry['uri_default'] = str(var['libvirt_uri_default'])
-            out.append(entry)
-        for user in var['libvirt_uri_users'] or []:
-            xdg = user.get('xdg_config_home')
-            entry = {'label': 'user %s%s' % (user['user'], (' (%s)' % (xdg,)) if xdg else ''),
-                     'scope': 'user', 'user': user['user'],
-                     'aliases': dict(user.get('aliases') or {}),
-                     'exclusive': to_bool(user.get('exclusive', False))}
-            if _defined(user, 'default'):
-                entry['uri_default'] = str(user['default'])
-            if xdg:
-                entry['xdg_config_home'] = xdg
-            if entry['aliases'] or entry['exclusive'] or 'uri_default' in entry:
-                out.append(entry)
-        return out
 
 
 def libvirt_uri_role_plan(variables, hostname, groups=None, hostvars=None):

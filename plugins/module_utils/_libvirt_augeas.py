@@ -15,14 +15,12 @@ is parsed (``text_store``) and written back (``text_retrieve``), so nothing on
 disk is touched here.  The tree is described in the lens file.
 """
 
-from __future__ import (absolute_import, division, print_function)
-__metaclass__ = type
-
 import os
 import re
 import shutil
 import tempfile
 
+from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_conf import quote_for
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_lens import (
     LENS, LENS_FILE, LENS_TEXT,
 )
@@ -152,9 +150,10 @@ class ConfTree(object):
         """
         current = prefer if prefer is not None else self.quote(path)
         if current is None or not quote_fits(current, value):
-            current = '"' if '"' not in value else "'"
-            if not quote_fits(current, value):
-                raise LensError('cannot quote %r for libvirt.conf' % (value,))
+            try:
+                current = quote_for(value)
+            except ValueError as exc:
+                raise LensError(str(exc))
         for marker in ('#int', '#quote', '#empty'):
             if self.has(path + '/' + marker):
                 self.aug.remove(path + '/' + marker)

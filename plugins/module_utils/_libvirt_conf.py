@@ -48,9 +48,6 @@ Notes on how the text is handled:
   rather than being edited or resolved on a guess.
 """
 
-from __future__ import (absolute_import, division, print_function)
-__metaclass__ = type
-
 import errno
 import os
 import re

@@ -22,9 +22,6 @@ descriptors of that directory too, never through a path the user could
 redirect.
 """
 
-from __future__ import (absolute_import, division, print_function)
-__metaclass__ = type
-
 import errno
 import fcntl
 import os
@@ -33,7 +30,9 @@ import re
 import stat
 import time
 
-SYSTEM_PATH = '/etc/libvirt/libvirt.conf'
+SYSTEM_DIR = '/etc/libvirt'
+CONFIG_NAME = 'libvirt.conf'
+SYSTEM_PATH = SYSTEM_DIR + '/' + CONFIG_NAME
 MAX_CONFIG_FILE_SIZE = 10 * 1024 * 1024
 
 
@@ -55,8 +54,38 @@ def lookup_user(user):
         raise FileError("user '%s' does not exist on this host" % (user,))
 
 
+def check_xdg_config_home(xdg_config_home, user):
+    """Refuse an XDG_CONFIG_HOME option that is given but not an absolute path."""
+    if xdg_config_home in (None, ''):
+        return
+    if not isinstance(xdg_config_home, str) or not os.path.isabs(xdg_config_home):
+        raise FileError("xdg_config_home '%s' of user '%s' is not an absolute path" % (xdg_config_home, user))
+
+
+def xdg_config_dir(home, xdg_config_home=None):
+    """libvirt's user configuration base: XDG_CONFIG_HOME, or ~/.config when it is unset or empty."""
+    return xdg_config_home if xdg_config_home not in (None, '') else os.path.join(home, '.config')
+
+
+def config_path(uid, home, xdg_config_home=None, name=CONFIG_NAME):
+    """The client configuration file libvirt reads for a process of effective uid ``uid``.
+
+    libvirt's rule: root (uid 0) reads the system file and nothing else;
+    every other account reads ``$XDG_CONFIG_HOME/libvirt/NAME`` only, with
+    ``~/.config`` when XDG_CONFIG_HOME is unset or empty.
+    """
+    if uid == 0:
+        return os.path.join(SYSTEM_DIR, name)
+    return user_config_file(home, xdg_config_home, name)
+
+
+def user_config_file(home, xdg_config_home=None, name=CONFIG_NAME):
+    """``$XDG_CONFIG_HOME/libvirt/NAME`` of an account that is not root (``~/.config`` by default)."""
+    return os.path.join(xdg_config_dir(home, xdg_config_home), 'libvirt', name)
+
+
 def user_config_path(pw, xdg_config_home=None):
-    """libvirt.conf of the user ``pw``: (home, path relative to home).
+    """libvirt.conf of the user ``pw`` (not root): (home, path relative to home).
 
     ``xdg_config_home`` replaces ``~/.config``; it must be absolute and lie
     inside the user's home directory.
@@ -64,17 +93,13 @@ def user_config_path(pw, xdg_config_home=None):
     home = os.path.normpath(pw.pw_dir)
     if not os.path.isabs(home):
         raise FileError("user '%s' has a home directory that is not absolute: '%s'" % (pw.pw_name, pw.pw_dir))
-    if xdg_config_home in (None, ''):
-        base = os.path.join(home, '.config')
-    else:
-        if not os.path.isabs(xdg_config_home):
-            raise FileError("xdg_config_home '%s' is not an absolute path" % (xdg_config_home,))
-        base = os.path.normpath(xdg_config_home)
+    check_xdg_config_home(xdg_config_home, pw.pw_name)
+    base = xdg_config_dir(home, os.path.normpath(xdg_config_home) if xdg_config_home else None)
     rel = os.path.relpath(base, home)
     if rel == os.curdir or rel == os.pardir or rel.startswith(os.pardir + os.sep):
         raise FileError("xdg_config_home '%s' is not inside the home directory '%s' of user '%s'"
                         % (xdg_config_home, home, pw.pw_name))
-    return home, os.path.join(rel, 'libvirt', 'libvirt.conf')
+    return home, os.path.join(rel, 'libvirt', CONFIG_NAME)
 
 
 class Target(object):
@@ -347,6 +372,10 @@ def open_user_target(pw, rel_path, create):
                         % (home, pw.pw_name, os.strerror(exc.errno)))
     current = home
     try:
+        owner = os.fstat(fd).st_uid
+        if owner != pw.pw_uid:
+            raise FileError("the home directory '%s' of user '%s' belongs to uid %d, not to the user; refusing to "
+                            "create or edit files below it" % (home, pw.pw_name, owner))
         for part in parts[:-1]:
             current = os.path.join(current, part)
             try:

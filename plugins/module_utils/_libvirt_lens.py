@@ -11,9 +11,6 @@
 
 """The Libvirt_client Augeas lens, carried to the target inside the module."""
 
-from __future__ import (absolute_import, division, print_function)
-__metaclass__ = type
-
 LENS_MODULE = 'Libvirt_client'
 LENS_FILE = 'libvirt_client.aug'
 LENS = LENS_MODULE + '.lns'

@@ -28,9 +28,6 @@ The steps, in libvirt's order:
    mistake.
 """
 
-from __future__ import (absolute_import, division, print_function)
-__metaclass__ = type
-
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_conf import (
     ConfError,
     get_string,

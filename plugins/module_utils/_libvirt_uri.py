@@ -7,11 +7,7 @@
 # roles and playbooks must not import it.  Its names and behaviour change without
 # notice or deprecation, in any release.
 
-"""libvirt connection URIs: parse, build and check them the way libvirt does.
-
-(Compared with libvirt 9.0 and 11.3.  Where they differ, see
-EMBED_ROOT_ANY_CASE_SINCE, ``check_connect_uri`` follows the libvirt version
-it is given, by default the one on the host it runs on.)
+"""libvirt connection URIs: parse, build and check them the way libvirt 9.0 does.
 
 libvirt hands a connection URI to libxml2's ``xmlParseURI`` (an RFC 3986
 parser), strips the brackets of an IPv6 host, splits the query into
@@ -35,24 +31,36 @@ This module re-implements those rules in pure Python:
     and fragment; GLib's URI escaping, as libvirt's ``virURIFormatParams``
     uses, for parameter values).
 
-``check_connect_uri(uri)``
+``check_connect_uri(uri, remote_mode=None, remote_proxy=None, root=False, libvirt_version=None)``
     Everything libvirt would refuse when connecting, before it talks to
     any daemon or host: ``parse_uri``'s rules, the remote driver's checks
-    of integer parameters (``no_verify``, ``no_tty``, ``no_sanity``),
-    ``mode=``, ``proxy=``, ``mode=direct`` with an SSH transport,
+    of integer parameters (``no_verify``, ``no_tty``, ``no_sanity``), the
+    mode and proxy (``mode=``/``proxy=``, else the file's ``remote_mode``
+    and ``remote_proxy``), the direct mode with an SSH transport, and
+    ``netcat=`` with the native proxy (the default for ``/session`` URIs
+    when the client is not root),
     ``test://`` without a path, ``esx://`` without a server or with
     parameters the esx driver refuses, and embedded (``/embed``) URIs
     without an absolute ``root=``; plus what cannot be written into
     libvirt.conf at all (both kinds of quote, a line break, NUL).
+
+``check_remote_mode(value)``, ``check_remote_proxy(value)``
+    The values libvirt accepts for the file's ``remote_mode`` and
+    ``remote_proxy``.
+
+``effective_remote_mode(uri, remote_mode)``, ``effective_remote_proxy(uri, remote_proxy, root)``,
+``remote_driver_handles(uri)``
+    What libvirt's remote driver goes on with for a URI.
+
+Where libvirt 9.0 and 11.3 differ (only the case of an embedded URI's
+``root`` parameter so far), ``check_connect_uri`` follows the version it
+is given, the newest by default.
 
 Errors are ``URIError`` (a ``ValueError``).  ``str(error)`` names the value
 and the rule; where libvirt reports the same problem it starts with
 libvirt's own wording, and ``error.libvirt_message`` holds exactly the text
 ``virsh`` prints after ``error: ``.
 """
-
-from __future__ import (absolute_import, division, print_function)
-__metaclass__ = type
 
 import sys
 
@@ -87,6 +95,16 @@ INTEGER_PARAMS = ('no_sanity', 'no_verify', 'no_tty')
 MODES = ('auto', 'legacy', 'direct')
 PROXIES = ('auto', 'netcat', 'native')
 
+#: Transports that reach the daemon through an SSH session (``proxy=``, ``netcat=`` apply).
+SSH_TRANSPORTS = ('ssh', 'libssh', 'libssh2')
+
+#: The libvirt versions whose client-side rules this module knows (checked with their virsh),
+#: oldest first.  A rule that changed between them follows the version given to
+#: ``check_connect_uri``; the default is the newest.  Versions in between are taken to behave
+#: like the newer one (the exact release of a change is not established here).
+KNOWN_LIBVIRT_VERSIONS = ((9, 0), (11, 3))
+DEFAULT_LIBVIRT_VERSION = KNOWN_LIBVIRT_VERSIONS[-1]
+
 #: Drivers whose URIs must carry a path, for which libvirt spots ``driver://system``.
 MISSING_SLASH_DRIVERS = ('qemu', 'vbox', 'vz')
 
@@ -114,17 +132,14 @@ RULE_INTEGER_PARAM = 'integer-param'
 RULE_MODE = 'mode'
 RULE_PROXY = 'proxy'
 RULE_DIRECT_MODE = 'direct-mode'
+RULE_NETCAT_NATIVE = 'netcat-native'
+RULE_SETTING_TYPE = 'setting-type'
+RULE_ARGUMENT = 'argument'
 RULE_TEST_PATH = 'test-path'
 RULE_SERVER_REQUIRED = 'server-required'
 RULE_EMBED = 'embed'
 RULE_ESX = 'esx'
 RULE_PART = 'part'
-
-# The first libvirt release that finds the root= parameter of an embedded
-# driver URI whatever the case of its name (libvirt 9.0 wants 'root' exactly,
-# 11.3 takes the first of root/ROOT/Root...; releases in between are not
-# tested here).
-EMBED_ROOT_ANY_CASE_SINCE = (10, 0, 0)
 
 _INT_MAX = 2147483647
 _INT_MIN = -2147483648
@@ -673,28 +688,13 @@ def _check_missing_slash(parts):
         _fail(text, parts.uri, RULE_MISSING_SLASH, u'internal error: ' + text)
 
 
-def _embed_root(parts, libvirt_version):
-    """The root= value libvirt ``libvirt_version`` reads from an embedded URI, or None."""
-    exact = [index for index, pair in enumerate(parts.pairs) if pair[0] == u'root']
-    any_case = [index for index, pair in enumerate(parts.pairs)
-                if len(pair[0]) == 4 and pair[0].lower() == u'root' and pair[0].isalpha()]
-    if exact[:1] != any_case[:1]:
-        # Only such a URI needs the version (looked up on demand).
-        if libvirt_version is None:
-            from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_conf import (
-                host_libvirt_version,
-            )
-            libvirt_version = host_libvirt_version()
-        if libvirt_version is None or tuple(libvirt_version) >= EMBED_ROOT_ANY_CASE_SINCE:
-            exact = any_case
-    return parts.pairs[exact[0]][1] if exact else None
-
-
-def _check_embed(parts, libvirt_version=None):
+def _check_embed(parts, settings):
     """virConnectOpenInternal's rules for driver:///embed?root=/dir URIs.
 
     Returns True for an embedded-driver URI: libvirt then tries only the
-    embeddable drivers, never the remote driver and its checks.
+    embeddable drivers, never the remote driver and its checks.  The first
+    ``root`` parameter counts; libvirt 9.0 matches its name exactly, newer
+    versions ignore case (``ROOT=`` works there).
     """
     if parts.path != u'/embed':
         return False
@@ -704,7 +704,12 @@ def _check_embed(parts, libvirt_version=None):
                 u"valid" % parts.scheme)
         _fail(u"%s (URI '%s': an embedded driver is named by a lower-case driver name without a "
               u'transport)' % (text, uri), uri, RULE_EMBED, text)
-    root = _embed_root(parts, libvirt_version)
+    root = None
+    exact = settings.version < (9, 1)
+    for name, value in parts.pairs:
+        if name == u'root' or (not exact and name.lower() == u'root'):
+            root = value
+            break
     if root is None:
         text = u"Missing URI parameter 'root'"
         _fail(u"%s (URI '%s': an embedded driver needs root=/absolute/dir)" % (text, uri), uri,
@@ -806,8 +811,26 @@ def _check_transport(parts):
               u'invalid argument: ' + text)
 
 
-def _check_remote_params(parts):
-    """doRemoteOpen's parameter checks, in libvirt's order."""
+def _mode_error(mode, where, uri=None):
+    text = u"Unknown remote mode '%s'" % mode
+    _fail(u'%s (%s must be one of %s)' % (text, where, u', '.join(MODES)), uri, RULE_MODE,
+          u'invalid argument: ' + text)
+
+
+def _proxy_error(proxy, where, uri=None):
+    # libvirt (9.0 and 11.3) spells this message "Unnkown"; it is kept verbatim.
+    text = u"Unnkown proxy type '%s'" % proxy
+    _fail(u'%s (%s must be one of %s)' % (text, where, u', '.join(PROXIES)), uri, RULE_PROXY,
+          u'invalid argument: ' + text)
+
+
+def _check_remote_params(parts, settings):
+    """doRemoteOpen's parameter checks, in libvirt's order.
+
+    ``mode=`` and ``proxy=`` in the URI win; without them the file's
+    ``remote_mode`` and ``remote_proxy`` are read (and only then checked).
+    Returns the (mode, proxy) text libvirt goes on with, None when unset.
+    """
     uri = parts.uri
     for name, value in parts.pairs:
         if name.lower() in INTEGER_PARAMS and not _strtol_int(value):
@@ -815,17 +838,20 @@ def _check_remote_params(parts):
             _fail(u"%s (URI '%s': '%s' is not an integer; use 0 or 1)" % (text, uri, value), uri,
                   RULE_INTEGER_PARAM, u'invalid argument: ' + text)
     mode = parts.last_param(u'mode')
+    where = u"URI '%s': mode" % uri
+    if mode is None and settings.remote_mode is not None:
+        mode = settings.remote_mode
+        where = u"remote_mode in libvirt.conf, used for URI '%s' as it has no mode=," % uri
     if mode is not None and mode not in MODES:
-        text = u"Unknown remote mode '%s'" % mode
-        _fail(u"%s (URI '%s': mode must be one of %s)" % (text, uri, u', '.join(MODES)), uri,
-              RULE_MODE, u'invalid argument: ' + text)
+        _mode_error(mode, where, uri)
     proxy = parts.last_param(u'proxy')
+    where = u"URI '%s': proxy" % uri
+    if proxy is None and settings.remote_proxy is not None:
+        proxy = settings.remote_proxy
+        where = u"remote_proxy in libvirt.conf, used for URI '%s' as it has no proxy=," % uri
     if proxy is not None and proxy not in PROXIES:
-        # libvirt 9.0 spells this message "Unnkown"; it is kept verbatim.
-        text = u"Unnkown proxy type '%s'" % proxy
-        _fail(u"%s (URI '%s': proxy must be one of %s)" % (text, uri, u', '.join(PROXIES)), uri,
-              RULE_PROXY, u'invalid argument: ' + text)
-    return mode
+        _proxy_error(proxy, where, uri)
+    return mode, proxy
 
 
 def _check_ext_command(parts):
@@ -842,14 +868,67 @@ def _check_ext_command(parts):
           RULE_EXT_COMMAND)
 
 
-def _check_direct_mode(parts, mode):
-    if mode != u'direct':
+def _check_direct_mode(parts, mode, settings):
+    """remoteGetUNIXSocket: the direct mode builds a local socket path, unix transport only.
+
+    libvirt builds that path for the unix and SSH transports, and only when
+    the URI names no ``socket=``.
+    """
+    if mode != u'direct' or parts.last_param(u'socket') is not None:
         return
-    transport = (parts.transport or (u'tls' if parts.host is not None else u'unix')).lower()
-    if transport in (u'ssh', u'libssh', u'libssh2'):
+    transport = _effective_transport(parts)
+    if transport in SSH_TRANSPORTS:
         text = u'Cannot use direct socket mode for %s transport' % transport
-        _fail(u"%s (URI '%s': mode=direct only works with the unix transport)" % (text, parts.uri),
-              parts.uri, RULE_DIRECT_MODE, u'Operation not supported: ' + text)
+        if parts.last_param(u'mode') is None:
+            why = u"remote_mode = \"direct\" in libvirt.conf applies to URI '%s'" % parts.uri
+        else:
+            why = u"URI '%s'" % parts.uri
+        _fail(u'%s (%s: the direct mode only works with the unix transport, or give socket=)'
+              % (text, why), parts.uri, RULE_DIRECT_MODE, u'Operation not supported: ' + text)
+
+
+def _opens_user_daemon(parts, root):
+    """remoteGetURIDaemonInfo's REMOTE_DRIVER_OPEN_USER: a session daemon, for non-root clients.
+
+    (libvirt turns a missing path into '', so a test+ scheme counts even without a path.)
+    """
+    if root:
+        return False
+    return parts.path == u'/session' or parts.scheme.startswith(u'test+')
+
+
+def _proxy_in_use(parts, proxy, root):
+    """The proxy an SSH transport runs on the remote host (doRemoteOpen, virNetClientSSHHelperCommand)."""
+    if proxy is None:
+        if parts.last_param(u'socket') is not None:
+            proxy = u'netcat'
+        elif _opens_user_daemon(parts, root):
+            proxy = u'native'
+        else:
+            proxy = u'auto'
+    if proxy == u'auto' and parts.last_param(u'netcat') is not None:
+        proxy = u'netcat'
+    return proxy
+
+
+def _check_netcat(parts, proxy, settings):
+    """virNetClientSSHHelperCommand: netcat= makes no sense with the native proxy."""
+    if _effective_transport(parts) not in SSH_TRANSPORTS or parts.last_param(u'netcat') is None:
+        return
+    if _proxy_in_use(parts, proxy, settings.root) != u'native':
+        return
+    text = u'netcat path not valid with native proxy mode'
+    if parts.last_param(u'proxy') is not None:
+        why = u'the URI asks for proxy=native'
+    elif proxy is not None:
+        why = u'remote_proxy = "native" in libvirt.conf applies (the URI has no proxy=)'
+    else:
+        why = (u'for a client that is not root, a %s URI uses the native proxy (virt-ssh-helper) '
+               u'unless proxy=, remote_proxy or socket= say otherwise; add proxy=netcat to keep '
+               u'netcat=, or drop netcat=' % (
+                   u'/session' if parts.path == u'/session' else u'test+...'))
+    _fail(u"%s (URI '%s': %s)" % (text, parts.uri, why), parts.uri, RULE_NETCAT_NATIVE,
+          u'invalid argument: ' + text)
 
 
 def _effective_transport(parts):
@@ -887,25 +966,51 @@ def _check_structure(parts, connect, remote):
         _fail(u"URI '%s': port %d is out of range (1-65535)" % (uri, int(raw.port)), uri, RULE_PORT)
 
 
-def _analyse(uri, connect, libvirt_version=None):
+class _Settings(object):
+    """What check_connect_uri knows about the client beyond the URI."""
+
+    def __init__(self, remote_mode=None, remote_proxy=None, root=False, libvirt_version=None):
+        self.remote_mode = _setting_text(remote_mode, u'remote_mode')
+        self.remote_proxy = _setting_text(remote_proxy, u'remote_proxy')
+        if not isinstance(root, bool):
+            _fail(u'root must be true or false, not %r' % (root,), None, RULE_ARGUMENT)
+        self.root = root
+        self.version = libvirt_version_tuple(libvirt_version)
+
+
+def _setting_text(value, name):
+    if value is None:
+        return None
+    if isinstance(value, bytes):
+        value = value.decode('utf-8', _UNDECODABLE)
+    if not isinstance(value, _STRING_TYPES):
+        _fail(u"expected a string for '%s' parameter, not %s (%r)"
+              % (name, type(value).__name__, value), None, RULE_SETTING_TYPE)
+    return _TEXT(value)
+
+
+def _analyse(uri, connect, settings=None):
     uri = _check_text(uri)
     parts = _syntax(uri)
     _check_missing_slash(parts)
-    mode = None
+    if settings is None:
+        settings = _Settings()
+    mode = proxy = None
     remote = False
     if connect:
-        embedded = _check_embed(parts, libvirt_version)
+        embedded = _check_embed(parts, settings)
         remote = not embedded and _reaches_remote(parts)
         if remote:
             _check_transport(parts)
-            mode = _check_remote_params(parts)
+            mode, proxy = _check_remote_params(parts, settings)
         elif not embedded:
             _check_driver_rules(parts)
     else:
         _check_transport(parts)
     _check_ext_command(parts)
-    if connect:
-        _check_direct_mode(parts, mode)
+    if remote:
+        _check_direct_mode(parts, mode, settings)
+        _check_netcat(parts, proxy, settings)
     _check_structure(parts, connect, remote)
     return parts
 
@@ -960,28 +1065,144 @@ def parse_uri(uri):
     return _analyse(uri, connect=False).as_dict()
 
 
-def check_connect_uri(uri, libvirt_version=None):
+def libvirt_version_tuple(version):
+    """``(major, minor)`` of a libvirt version given as '9.0', '11.3.0', (9, 0) or None (the newest known)."""
+    if version is None:
+        return DEFAULT_LIBVIRT_VERSION
+    numbers = None
+    if isinstance(version, _STRING_TYPES):
+        pieces = _TEXT(version).strip().split(u'.')
+        if 2 <= len(pieces) <= 3 and all(piece.isdigit() for piece in pieces):
+            numbers = tuple(int(piece) for piece in pieces)
+    elif isinstance(version, (list, tuple)) and 2 <= len(version) <= 3 and all(
+            isinstance(item, _INTEGER_TYPES) and not isinstance(item, bool) for item in version):
+        numbers = tuple(version)
+    if numbers is None:
+        _fail(u"libvirt version %r is not a version such as '9.0' or '11.3.0'" % (version,), None,
+              RULE_ARGUMENT)
+    return numbers[:2]
+
+
+def check_remote_mode(value):
+    """Refuse a ``remote_mode`` value libvirt refuses; returns it (text).
+
+    libvirt accepts exactly ``auto``, ``legacy`` and ``direct`` (case
+    matters; an empty string is refused too).  The error's
+    ``libvirt_message`` is what ``virsh`` prints when it meets the value:
+    ``invalid argument: Unknown remote mode 'VALUE'``.  A value that is not
+    a string is refused as libvirt refuses it in libvirt.conf (rule
+    ``setting-type``; libvirt's message names the file:
+    ``internal error: PATH: expected a string for 'remote_mode' parameter``).
+    """
+    if value is None:
+        _fail(u"expected a string for 'remote_mode' parameter, not None", None, RULE_SETTING_TYPE)
+    value = _setting_text(value, u'remote_mode')
+    if value not in MODES:
+        _mode_error(value, u'remote_mode')
+    return value
+
+
+def check_remote_proxy(value):
+    """Refuse a ``remote_proxy`` value libvirt refuses; returns it (text).
+
+    libvirt accepts exactly ``auto``, ``netcat`` and ``native``.  The
+    error's ``libvirt_message`` is ``invalid argument: Unnkown proxy type
+    'VALUE'`` (libvirt's spelling).  Non-strings as in check_remote_mode.
+    """
+    if value is None:
+        _fail(u"expected a string for 'remote_proxy' parameter, not None", None, RULE_SETTING_TYPE)
+    value = _setting_text(value, u'remote_proxy')
+    if value not in PROXIES:
+        _proxy_error(value, u'remote_proxy')
+    return value
+
+
+def remote_driver_handles(uri):
+    """Whether libvirt's client hands ``uri`` to its remote driver (where mode and proxy apply).
+
+    True for every URI except embedded-driver URIs (``.../embed``) and
+    those the client-side drivers claim: ``test:``, ``openvz:``,
+    ``vmwareplayer:``, ``vmwarews:`` and ``vmwarefusion:`` without a host,
+    and ``esx:``, ``vpx:``, ``gsx:``.  Raises URIError when the URI does not
+    parse (``parse_uri``'s rules).
+    """
+    parts = _analyse(uri, connect=False)
+    return parts.path != u'/embed' and _reaches_remote(parts)
+
+
+def effective_remote_mode(uri, remote_mode=None):
+    """The ``mode`` libvirt's remote driver reads for ``uri``, None when no remote driver is involved.
+
+    The URI's ``mode=`` parameter (the last one, its name in any case),
+    else ``remote_mode`` (the configuration file's setting, None when the
+    file has none), else ``auto``.  The value is returned as libvirt reads
+    it, before it is checked (``check_connect_uri`` refuses unknown ones).
+    Raises URIError when the URI does not parse, or ``remote_mode`` is not
+    a string.
+    """
+    remote_mode = _setting_text(remote_mode, u'remote_mode')
+    parts = _analyse(uri, connect=False)
+    if parts.path == u'/embed' or not _reaches_remote(parts):
+        return None
+    mode = parts.last_param(u'mode')
+    if mode is None:
+        mode = remote_mode
+    return u'auto' if mode is None else mode
+
+
+def effective_remote_proxy(uri, remote_proxy=None, root=False):
+    """The proxy an SSH transport runs on the remote host for ``uri``; None for other transports.
+
+    The URI's ``proxy=``, else ``remote_proxy`` (the file's setting), else
+    libvirt's default: ``netcat`` when the URI has ``socket=``, ``native``
+    for a ``/session`` URI (or a ``test+...`` scheme) when the client is not
+    root, else ``auto``; ``auto`` with a ``netcat=`` parameter becomes
+    ``netcat``.  Returned before it is checked, like effective_remote_mode.
+    """
+    remote_proxy = _setting_text(remote_proxy, u'remote_proxy')
+    parts = _analyse(uri, connect=False)
+    if (parts.path == u'/embed' or not _reaches_remote(parts)
+            or _effective_transport(parts) not in SSH_TRANSPORTS):
+        return None
+    proxy = parts.last_param(u'proxy')
+    if proxy is None:
+        proxy = remote_proxy
+    return _proxy_in_use(parts, proxy, bool(root))
+
+
+def check_connect_uri(uri, remote_mode=None, remote_proxy=None, root=False, libvirt_version=None):
     """Refuse a URI libvirt would refuse when connecting, or libvirt.conf cannot hold.
 
     Applied before a URI is written into libvirt.conf as an alias target or
     as ``uri_default``.  On top of ``parse_uri``'s rules it refuses what
-    libvirt 9.0 refuses before contacting any daemon or host:
+    libvirt refuses before contacting any daemon or host, for a client
+    whose libvirt.conf holds ``remote_mode`` and ``remote_proxy`` (None:
+    not set), running as root or not (``root``), with libvirt
+    ``libvirt_version`` ('9.0', '11.3', (9, 0); None: the newest known,
+    11.3):
 
-    * integer parameters (``no_verify``, ``no_tty``, ``no_sanity``) that are
-      not integers, ``mode=`` other than auto/legacy/direct, ``proxy=``
-      other than auto/netcat/native, ``mode=direct`` with an SSH transport
-      (for URIs handled by the remote driver, which is all of them except
-      ``test:``, ``openvz:`` and ``vmware*:`` without a host and ``esx``,
-      ``vpx``, ``gsx``);
+    * for URIs handled by the remote driver (all of them except ``test:``,
+      ``openvz:`` and ``vmware*:`` without a host, ``esx``, ``vpx``,
+      ``gsx`` and embedded URIs), in libvirt's order: integer parameters
+      (``no_verify``, ``no_tty``, ``no_sanity``) that are not integers;
+      the mode (``mode=``, else ``remote_mode``) other than
+      auto/legacy/direct; the proxy (``proxy=``, else ``remote_proxy``)
+      other than auto/netcat/native; the ``direct`` mode with an SSH
+      transport unless the URI names a ``socket=``; ``netcat=`` with an SSH
+      transport when the proxy is ``native``, which is also libvirt's
+      default for ``/session`` URIs (and ``test+...`` schemes) when the
+      client is not root and neither ``proxy=``, ``remote_proxy`` nor
+      ``socket=`` says otherwise.  ``remote_mode`` and ``remote_proxy`` are
+      read only for URIs without ``mode=``/``proxy=``, as libvirt reads
+      them; they must be strings (``check_remote_mode`` checks a value
+      alone);
     * ``test:`` URIs without a path (``test:///``), ``esx``/``vpx``/``gsx``
       URIs without a server, with a ``transport=``, ``no_verify=``,
       ``auto_answer=`` or ``proxy=`` parameter the esx driver refuses (libvirt
       9.0 crashes on these), ``vpx`` URIs without a datacenter path;
     * ``.../embed`` URIs without an absolute ``root=`` or with a scheme
-      other than a lower-case driver name (libvirt 9.0 reads ``root``
-      only in lower case, later versions in any case: ``libvirt_version``,
-      a (major, minor, micro) tuple, picks the rule, by default this host's
-      libvirt, looked up only for a URI where the two rules differ);
+      other than a lower-case driver name (libvirt 9.0 reads only a
+      parameter named exactly ``root``; 11.3 ignores the name's case);
     * an empty user name (``//@host``) with an SSH transport, which
       libvirt would turn into a user named after the rest of the URI;
     * a URI holding both ``'`` and ``"`` (a libvirt.conf string has no
@@ -995,6 +1216,7 @@ def check_connect_uri(uri, libvirt_version=None):
 
     Returns None; raises URIError.
     """
+    settings = _Settings(remote_mode, remote_proxy, root, libvirt_version)
     text = _text(uri)
     for pos, ch in enumerate(text):
         if ch in u'\r\n\x00':
@@ -1005,7 +1227,7 @@ def check_connect_uri(uri, libvirt_version=None):
         _fail(u"URI %s contains both ' and \", so it cannot be written as a libvirt.conf "
               u'string (libvirt.conf strings have no escapes; percent-encode one of them, '
               u"%%27 for ' or %%22 for \")" % text, text, RULE_CONFIG_QUOTING)
-    _analyse(text, connect=True, libvirt_version=libvirt_version)
+    _analyse(text, connect=True, settings=settings)
 
 
 def _part_text(name, value, uri_hint=None):

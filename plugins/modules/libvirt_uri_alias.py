@@ -4,9 +4,6 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-from __future__ import (absolute_import, division, print_function)
-__metaclass__ = type
-
 DOCUMENTATION = r'''
 ---
 module: libvirt_uri_alias
@@ -28,11 +25,19 @@ author:
   - virtkit.libvirt_client maintainers (@virtkit)
 requirements:
   - python-augeas (C(python3-augeas) on Debian, Ubuntu, Fedora, EL and openSUSE, C(python-augeas) on Arch) on the
-    target, with the Augeas library. The lens is carried by the module; no lens package is needed.
-  - Python 3 on the target.
+    target, with the Augeas library, when the file has to change (a run that changes nothing does not load it).
+    The lens is carried by the module; no lens package is needed.
+  - Python 3.7 or later on the target.
 extends_documentation_fragment:
   - ansible.builtin.files
+  - virtkit.libvirt_client._target
+  - virtkit.libvirt_client._file
 attributes:
+  action:
+    support: full
+    description: An action plugin refuses, on the controller, any argument holding a NUL character (which no
+      libvirt.conf name, URI, path or user name can hold), naming the option and the value; all else runs on the
+      target.
   check_mode:
     support: full
     description: Reports what would change, with the diff, and writes nothing.
@@ -78,49 +83,6 @@ options:
       - The empty string removes C(uri_default) (libvirt rejects an empty one, so it is never written).
       - Omitted, C(uri_default) is left alone.
     type: str
-  scope:
-    description:
-      - V(system) edits C(/etc/libvirt/libvirt.conf), the file libvirt reads for root.
-      - V(user) edits the file libvirt reads for O(user), C($XDG_CONFIG_HOME/libvirt/libvirt.conf).
-      - Ignored when O(path) is given.
-    type: str
-    choices: [system, user]
-    default: system
-  user:
-    description:
-      - With O(scope=user), the user whose file is edited (a name or uid). Defaults to the user the connection
-        logged in as (C(SUDO_USER) when the module runs under sudo), else the user the module runs as.
-      - Directories below the user's home are never followed through symbolic links and must belong to the user;
-        the file must be a regular file of that user with one link. New directories get mode C(0700) and new
-        files C(0644) (or O(mode)), owned by the user.
-      - In this scope O(owner), O(group), O(mode) and the backup are applied through the opened directory, never
-        through a path; O(attributes), O(seuser), O(serole), O(setype) and O(selevel) are refused.
-    type: str
-  xdg_config_home:
-    description:
-      - With O(scope=user), the user's C(XDG_CONFIG_HOME), an absolute path inside the user's home. Default
-        C(~/.config).
-    type: path
-  path:
-    description:
-      - Edit this file instead, for images, chroots and tests. Takes precedence over O(scope).
-    type: path
-  follow:
-    description:
-      - In system scope or with O(path), edit the target of a symbolic link at the file's path rather than
-        refusing it. User scope never follows links.
-    type: bool
-    default: true
-  create:
-    description:
-      - Create a missing file and its missing directories. With V(false), a missing file is a failure.
-    type: bool
-    default: true
-  backup:
-    description:
-      - Keep a timestamped copy of the file before changing it.
-    type: bool
-    default: false
 notes:
   - Aliases are looked up once; an alias whose target is another alias's name is not followed by libvirt, so
     such a target is refused as a URI without a driver.
@@ -169,6 +131,23 @@ path:
   returned: always
   type: str
   sample: /etc/libvirt/libvirt.conf
+scope:
+  description:
+    - V(system), V(user) or V(path), the kind of file edited. V(system) for O(scope=user) with root, whose file
+      libvirt takes to be the system file.
+  returned: always
+  type: str
+  sample: user
+user:
+  description: With O(scope=user), the account whose file was edited.
+  returned: with O(scope=user)
+  type: str
+  sample: alice
+missing_python_augeas:
+  description: True when the file had to change and python-augeas cannot be imported on the target.
+  returned: on that failure
+  type: bool
+  sample: true
 aliases:
   description: The well-formed C(uri_aliases) entries after the run, in file order.
   returned: always
@@ -215,306 +194,59 @@ diff:
 import grp
 import os
 import pwd
-import re
-import traceback
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
-from ansible.module_utils.common.text.converters import to_bytes, to_native
+from ansible.module_utils.common.text.converters import to_native
 
-from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_conf as libvirt_conf
+from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_edit as engine
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_files as libvirt_files
-from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_uri import (
-    URIError, check_connect_uri,
-)
-
-AUGEAS_IMPORT_ERROR = None
-try:
-    import augeas
-except ImportError:
-    augeas = None
-    AUGEAS_IMPORT_ERROR = traceback.format_exc()
-
-from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_augeas import (
-    ConfTree, LensError,
-)
-
-ALIAS_NAME = re.compile(r'\A[A-Za-z0-9_-]+\Z')
-ALIASES_KEY = 'uri_aliases'
-DEFAULT_KEY = 'uri_default'
-
-
-class Refusal(Exception):
-    """Bad input or a file the module will not edit; nothing was written."""
-
-
-def alias_part(entry):
-    """The text before the first '=', or the whole entry when it has none."""
-    return entry.split('=', 1)[0]
-
-
-def check_alias_name(name, what):
-    if not ALIAS_NAME.match(name or ''):
-        raise Refusal("%s %r is not a valid alias name: aliases may only contain the characters "
-                      "A-Z, a-z, 0-9, '_' and '-', and must not be empty" % (what, name))
-
-
-def check_target(uri, what):
-    if uri is None or uri == '':
-        raise Refusal('%s is empty: an alias needs a URI such as qemu:///system' % what)
-    try:
-        check_connect_uri(uri)
-    except URIError as exc:
-        raise Refusal('%s %r is refused: %s' % (what, uri, to_native(exc)))
-
-
-def wanted_aliases(params):
-    """(aliases to make present, in order, names to remove) from the options."""
-    present = []
-    absent = []
-    if params['aliases'] is not None:
-        for name, uri in params['aliases'].items():
-            check_alias_name(name, 'alias name')
-            if not isinstance(uri, str):
-                raise Refusal('the URI of alias %r must be a string, got %r' % (name, uri))
-            check_target(uri, 'the URI of alias %r' % name)
-            present.append((name, uri))
-    elif params['name'] is not None:
-        name = params['name']
-        if params['state'] == 'present':
-            check_alias_name(name, 'name')
-            check_target(params['uri'], 'uri')
-            present.append((name, params['uri']))
-        else:
-            if name == '' or '\n' in name or '\r' in name:
-                raise Refusal('name %r cannot name an alias entry: it is empty or holds a line break' % (name,))
-            absent.append(name)
-    return present, absent
-
-
-def resolve_target(module):
-    """Open the file's directory: returns a libvirt_files.Target or None."""
-    params = module.params
-    if params['path']:
-        return libvirt_files.open_system_target(params['path'], params['create'], params['follow'])
-    if params['scope'] == 'system':
-        return libvirt_files.open_system_target(libvirt_files.system_path(), params['create'], params['follow'])
-    user = params['user']
-    if user is None and os.geteuid() == 0:
-        user = os.environ.get('SUDO_USER') or os.environ.get('DOAS_USER')
-    pw = libvirt_files.lookup_user(user if user is not None else os.geteuid())
-    home, rel = libvirt_files.user_config_path(pw, params['xdg_config_home'])
-    return libvirt_files.open_user_target(pw, rel, params['create'])
-
-
-def load(path, data):
-    """Text and entries of the file's bytes, as libvirt reads them."""
-    if data is None:
-        return '', []
-    try:
-        text = data.decode('utf-8')
-    except UnicodeDecodeError as exc:
-        raise Refusal("'%s' is not UTF-8 text (invalid byte at offset %d); it is left untouched"
-                      % (path, exc.start))
-    if '\0' in text:
-        raise Refusal("'%s' holds a NUL character; it is left untouched" % path)
-    try:
-        entries = libvirt_conf.parse(text, path)
-        libvirt_conf.get_string_list(entries, ALIASES_KEY, path)
-    except libvirt_conf.ConfError as exc:
-        raise Refusal('libvirt cannot use %s, so it is left untouched: %s' % (path, exc.message))
-    return text, entries
-
-
-def edit(tree, entries, params, present, absent):
-    """Apply the wanted changes to the tree.
-
-    The values of the list's elements come from the parsed entries (the
-    lens and the parser see the same elements in the same order); Augeas is
-    only asked for the labels, in one call, and then touched only where
-    something changes, so the cost stays linear in the size of the file.
-    """
-    lists = tree.statements(ALIASES_KEY)
-    list_path = lists[0] if lists else None
-    items = []
-    if list_path is not None:
-        labels = tree.element_labels(list_path)
-        values = [v.value for v in libvirt_conf.get_value(entries, ALIASES_KEY).value]
-        if len(labels) != len(values):
-            raise LensError('the lens sees %d uri_aliases entries where libvirt sees %d' % (len(labels), len(values)))
-        items = list(zip(labels, values))
-    next_label = [max([int(label) for label, value in items] + [0]) + 1]
-
-    def keep_only(wanted):
-        kept = []
-        for item in items:
-            if wanted(item):
-                kept.append(item)
-            else:
-                tree.remove_element(list_path, item[0])
-        if items and not kept:
-            tree.mark_empty(list_path)
-        return kept
-
-    if params['exclusive'] and params['aliases'] is not None:
-        names = set(name for name, uri in present)
-        seen = set()
-
-        def listed_once(item):
-            name = alias_part(item[1])
-            if name in names and name not in seen:
-                seen.add(name)
-                return True
-            return False
-        items = keep_only(listed_once)
-
-    for name in absent:
-        items = keep_only(lambda item: alias_part(item[1]) != name)
-
-    first = {}
-    for index, (label, value) in enumerate(items):
-        first.setdefault(alias_part(value), index)
-    for name, uri in present:
-        entry = '%s=%s' % (name, uri)
-        index = first.get(name)
-        if index is not None:
-            label, value = items[index]
-            if value != entry:
-                tree.set_string('%s/%s' % (list_path, label), entry)
-                items[index] = (label, entry)
-            continue
-        if list_path is None:
-            list_path = tree.add_list_statement(ALIASES_KEY)
-        label = str(next_label[0])
-        next_label[0] += 1
-        tree.append_element(list_path, entry, after=items[-1][0] if items else None, label=label)
-        first[name] = len(items)
-        items.append((label, entry))
-
-    default = params['uri_default']
-    if default is not None:
-        defaults = tree.statements(DEFAULT_KEY)
-        if default == '':
-            for path in reversed(defaults):
-                tree.remove(path)
-        elif defaults:
-            if tree.get(defaults[0]) != default or tree.quote(defaults[0]) is None:
-                tree.set_string(defaults[0], default)
-        else:
-            tree.add_string_statement(DEFAULT_KEY, default)
-
-
-def needs_change(entries, params, present, absent):
-    """Whether the parsed file differs from what is asked (no Augeas needed to tell)."""
-    value = libvirt_conf.get_value(entries, ALIASES_KEY)
-    names = [alias_part(v.value) for v in value.value] if value is not None else []
-    if params['exclusive'] and params['aliases'] is not None:
-        wanted = set(name for name, uri in present)
-        if len(set(names)) != len(names) or any(name not in wanted for name in names):
-            return True
-    if any(name in names for name in absent):
-        return True
-    for name, uri in present:
-        if name not in names or value.value[names.index(name)].value != '%s=%s' % (name, uri):
-            return True
-    default = params['uri_default']
-    if default is not None:
-        current = [e.value for e in entries if e.name == DEFAULT_KEY]
-        if default == '':
-            return bool(current)
-        return not current or current[0].type != 'string' or current[0].value != default
-    return False
-
-
-def summarize(entries, path):
-    """Aliases, malformed entries and uri_default of parsed entries."""
-    aliases = []
-    malformed = []
-    for entry in libvirt_conf.get_string_list(entries, ALIASES_KEY, path) or []:
-        try:
-            name, uri = libvirt_conf.split_alias_entry(entry)
-        except libvirt_conf.ConfError as exc:
-            malformed.append((entry, exc.message))
-        else:
-            aliases.append({'name': name, 'uri': uri})
-    default = libvirt_conf.get_value(entries, DEFAULT_KEY)
-    if default is not None and default.type != 'string':
-        malformed.append((None, "%s: expected a string for '%s' parameter: every connection made without a URI "
-                                "fails; set uri_default to fix it" % (path, DEFAULT_KEY)))
-        default = None
-    return aliases, malformed, default and default.value
-
-
-def verify(new_text, path, params, present, absent):
-    """Check the new text with libvirt's grammar and that it says what was asked."""
-    try:
-        entries = libvirt_conf.parse(new_text, path)
-        aliases, malformed, default = summarize(entries, path)
-    except libvirt_conf.ConfError as exc:
-        raise Refusal('the edited text would not be valid for libvirt (%s); %s is left untouched'
-                      % (exc.message, path))
-    first = {}
-    for alias in aliases:
-        first.setdefault(alias['name'], alias['uri'])
-    for name, uri in present:
-        if first.get(name) != uri:
-            raise Refusal('the edited text would not map alias %r to %r; %s is left untouched' % (name, uri, path))
-    names = set(a['name'] for a in aliases) | set(alias_part(m[0]) for m in malformed if m[0] is not None)
-    for name in absent:
-        if name in names:
-            raise Refusal('the edited text would still hold alias %r; %s is left untouched' % (name, path))
-    wanted = params['uri_default']
-    if wanted is not None and (default or '') != wanted:
-        raise Refusal('the edited text would not set uri_default to %r; %s is left untouched' % (wanted, path))
-    return aliases, malformed, default
-
-
-def edit_text(text, entries, path, params, present, absent):
-    """The file's text with the wanted changes made through the lens."""
-    try:
-        tree = ConfTree(augeas.Augeas, text)
-    except LensError as exc:
-        raise Refusal('%s is valid for libvirt but cannot be edited through the lens (%s); it is left untouched'
-                      % (path, exc))
-    try:
-        edit(tree, entries, params, present, absent)
-        return tree.render()
-    except LensError as exc:
-        raise Refusal('cannot edit %s: %s; it is left untouched' % (path, exc))
-    except UnicodeError:
-        # Augeas's own error text could not be decoded (it cut a character).
-        raise Refusal('cannot edit %s: the lens cannot write it back (control characters in a comment or a string '
-                      'are not supported); it is left untouched' % path)
-    finally:
-        tree.close()
-
-
-def check_default(params, aliases):
-    """uri_default must be an alias of the resulting file or a usable URI."""
-    default = params['uri_default']
-    if not default:
-        return
-    if ALIAS_NAME.match(default):
-        if any(alias['name'] == default for alias in aliases):
-            return
-        raise Refusal("uri_default %r is neither an alias defined in the file nor a URI libvirt can use "
-                      "(a URI needs a driver, such as qemu:///system)" % default)
-    check_target(default, 'uri_default')
-
+from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_edit import Refusal
 
 USER_SCOPE_REFUSED = ('attributes', 'seuser', 'serole', 'setype', 'selevel')
 
 
-def user_scope(params):
-    return not params['path'] and params['scope'] == 'user'
+def spec_of(params):
+    """The engine's spec for the module's options."""
+    aliases = params['aliases']
+    absent = []
+    if aliases is None and params['name'] is not None:
+        if params['state'] == 'present':
+            aliases = {params['name']: params['uri']}
+        else:
+            absent.append(params['name'])
+    if aliases is not None:
+        for name, uri in aliases.items():
+            if not isinstance(uri, str):
+                raise Refusal('the URI of alias %r must be a string, got %r' % (name, uri))
+    return engine.new_spec(aliases=aliases, exclusive=params['exclusive'], absent=absent,
+                           uri_default=params['uri_default'], create=params['create'], backup=params['backup'],
+                           single=params['name'] is not None)
 
 
-def octal_mode(mode):
-    """The permission bits of a numeric ``mode`` option (int or '0644'), None for a symbolic one or none."""
-    if isinstance(mode, int):
-        return mode
-    if mode and re.match(r'\A0?[0-7]{3,4}\Z', mode):
-        return int(mode, 8)
-    return None
+def resolve_target(params):
+    """(scope, user name or None, path, opener) of the file the options name.
+
+    In user scope, root's file is the system file: libvirt reads
+    /etc/libvirt/libvirt.conf when the effective uid is 0, and never root's
+    XDG file.
+    """
+    if params['path'] or params['scope'] == 'system':
+        path = os.path.abspath(params['path'] or libvirt_files.system_path())
+        if params['follow'] and os.path.islink(path):
+            path = os.path.realpath(path)
+        return ('path' if params['path'] else 'system', None, path,
+                lambda create: libvirt_files.open_system_target(path, create, params['follow']))
+    user = params['user']
+    if user is None and os.geteuid() == 0:
+        user = os.environ.get('SUDO_USER') or os.environ.get('DOAS_USER')
+    pw = libvirt_files.lookup_user(user if user is not None else os.geteuid())
+    if pw.pw_uid == 0:
+        path = libvirt_files.system_path()
+        return ('system', pw.pw_name, path,
+                lambda create: libvirt_files.open_system_target(path, create, params['follow']))
+    home, rel = libvirt_files.user_config_path(pw, params['xdg_config_home'])
+    return ('user', pw.pw_name, os.path.join(home, rel),
+            lambda create: libvirt_files.open_user_target(pw, rel, create))
 
 
 def owner_group_mode(module):
@@ -537,7 +269,7 @@ def owner_group_mode(module):
             except KeyError:
                 raise Refusal('%s %r does not exist on this host' % (key, value))
     mode = params['mode']
-    bits = octal_mode(mode)
+    bits = engine.octal_mode(mode)
     if mode is not None and bits is None:
         def bits(st):
             try:
@@ -549,76 +281,22 @@ def owner_group_mode(module):
 
 def run(module):
     params = module.params
-    present, absent = wanted_aliases(params)
-    if params['exclusive'] and params['aliases'] is None:
-        raise Refusal('exclusive needs aliases: the list of aliases to keep')
-    in_user_scope = user_scope(params)
-    if in_user_scope:
+    spec = spec_of(params)
+    scope, user, path, opener = resolve_target(params)
+    user_attrs = file_args = None
+    if scope == 'user':
         given = [key for key in USER_SCOPE_REFUSED if params.get(key) is not None]
         if given:
             raise Refusal('%s cannot be used with scope=user: only owner, group and mode are applied to a file in '
                           "a user's directory" % ', '.join(given))
-        uid, gid, user_mode = owner_group_mode(module)
-
-    target = resolve_target(module)
-    if target is None:
-        raise Refusal('the directory of the libvirt.conf file does not exist and create is false')
-    try:
-        target.lock()
-        if not module.check_mode:
-            target.remove_stale_temps()
-        path = target.path
-        data = target.read()
-        if data is None and not params['create']:
-            raise Refusal("'%s' does not exist and create is false" % path)
-        text, entries = load(path, data)
-        if needs_change(entries, params, present, absent):
-            new_text = edit_text(text, entries, path, params, present, absent)
-            aliases, malformed, default = verify(new_text, path, params, present, absent)
-        else:
-            new_text = text
-            aliases, malformed, default = summarize(entries, path)
-        check_default(params, aliases)
-
-        changed = data is None or new_text != text
-        result = dict(changed=changed, path=path, aliases=aliases, uri_default=default,
-                      malformed=[m[0] for m in malformed if m[0] is not None])
-        if module._diff:
-            result['diff'] = dict(before_header=path, after_header=path,
-                                  before=text if data is not None else '', after=new_text)
-        for entry, message in malformed:
-            if entry is None:
-                module.warn(message)
-                continue
-            module.warn("%s holds the malformed uri_aliases entry %r (%s): every libvirt connection that reads "
-                        "this file and names a URI fails (unless the name matches an alias listed before the entry) "
-                        "until it is removed, e.g. with name: %r and state: absent"
-                        % (path, entry, message, alias_part(entry)))
-
-        if changed and not module.check_mode:
-            if params['backup'] and data is not None:
-                if in_user_scope:
-                    result['backup_file'] = target.backup(data)
-                else:
-                    result['backup_file'] = module.backup_local(path)
-            mode = octal_mode(params['mode'])
-            selinux = None
-            if module.selinux_enabled():
-                context = module.selinux_context(path) if data is not None else module.selinux_default_context(path)
-
-                def selinux(tmp_path):
-                    module.set_context_if_different(tmp_path, context, False)
-            target.write(to_bytes(new_text), mode=mode, selinux=selinux)
-        if in_user_scope:
-            if target.set_attributes(uid, gid, user_mode, check=module.check_mode):
-                result['changed'] = True
-    finally:
-        target.close()
-
-    if not in_user_scope and os.path.exists(path) and not module.check_mode:
+        user_attrs = owner_group_mode(module)
+    else:
         file_args = module.load_file_common_arguments(params, path=path)
-        result['changed'] = module.set_fs_attributes_if_different(file_args, result['changed'],
-                                                                  result.get('diff'))
+    result = engine.apply(module, opener, path, spec, user_attrs=user_attrs, file_args=file_args,
+                          root=scope == 'system')
+    result['scope'] = scope
+    if user is not None:
+        result['user'] = user
     return result
 
 
@@ -646,15 +324,14 @@ def main():
         add_file_common_args=True,
         supports_check_mode=True,
     )
-    if augeas is None:
-        module.fail_json(msg=missing_required_lib(
-            'python-augeas (package python3-augeas on Debian, Ubuntu, Fedora, EL and openSUSE; '
-            'python-augeas on Arch)'), exception=AUGEAS_IMPORT_ERROR)
     if module.params['name'] is not None and module.params['state'] == 'present' and module.params['uri'] is None:
         module.fail_json(msg='uri is required with name and state=present: the URI the alias %r stands for'
                          % module.params['name'])
     try:
         result = run(module)
+    except engine.MissingAugeas as exc:
+        module.fail_json(msg=missing_required_lib(engine.AUGEAS_PACKAGES), exception=exc.traceback,
+                         missing_python_augeas=True, changed=False)
     except (Refusal, libvirt_files.FileError) as exc:
         module.fail_json(msg=to_native(exc), changed=False)
     module.exit_json(**result)

@@ -9,8 +9,11 @@
 #   1. ansible-galaxy collection build into a temporary directory;
 #   2. the tarball must hold no .venv, .cache, .git, tests/output, __pycache__ or *.pyc, must
 #      hold MANIFEST.json/FILES.json with the galaxy.yml version, and must hold every file
-#      of the repository under plugins/, roles/, meta/, lenses/, docs/, LICENSES/;
-#   3. ansible-galaxy collection install --offline of that tarball into an empty path;
+#      of the repository under plugins/, roles/, meta/, lenses/, docs/, LICENSES/, the consumer
+#      requirements (requirements.txt, bindep.txt) and no development pins (requirements-dev.txt,
+#      requirements-test.txt);
+#   3. ansible-galaxy collection install --offline of that tarball into an empty path, and
+#      `ansible-builder introspect` of it, which must equal that of the source tree;
 #   4. ansible-playbook demo/demo.yml (a copy of demo/, run outside the repository) with
 #      ANSIBLE_COLLECTIONS_PATH set to that path alone.  Without a demo yet, ansible-doc on
 #      the installed libvirt_uri_alias module stands in (with a loud note).
@@ -38,8 +41,14 @@ forbidden=$(grep -E '(^|/)(\.venv|\.cache|\.git|\.tmp|\.ansible|__pycache__|\.py
     "$TMP/contents" || true)
 [[ -z "$forbidden" ]] || die "artifact holds files it must not ship:
 $forbidden"
-for required in MANIFEST.json FILES.json meta/runtime.yml README.md COPYING LICENSES/GPL-3.0-or-later.txt; do
+for required in MANIFEST.json FILES.json meta/runtime.yml README.md COPYING LICENSES/GPL-3.0-or-later.txt \
+    meta/execution-environment.yml requirements.txt bindep.txt; do
     grep -qxF "$required" "$TMP/contents" || die "artifact lacks $required"
+done
+for dev_only in requirements-dev.txt requirements-test.txt; do
+    if grep -qxF "$dev_only" "$TMP/contents"; then
+        die "artifact ships $dev_only (development pins; consumers install requirements.txt)"
+    fi
 done
 tar -xzf "$tarball" -C "$TMP" MANIFEST.json
 python3 - "$TMP/MANIFEST.json" "$version" <<'EOF'
@@ -74,6 +83,18 @@ ansible-galaxy collection install --offline -p "$TMP/collections" "$tarball"
 installed=$TMP/collections/ansible_collections/virtkit/libvirt_client
 [[ -f "$installed/MANIFEST.json" && ! -L "$installed" ]] || die "collection not installed at $installed"
 ansible-galaxy collection list virtkit.libvirt_client
+
+echo "--- ansible-builder introspect: the installed artifact asks for what the source tree asks for"
+# tests/unit/test_execution_environment.py checks the source tree's answer (ruamel.yaml as a range,
+# no python-augeas, no system package for an execution environment).
+command -v ansible-builder >/dev/null || die "ansible-builder not on PATH (requirements-dev.txt; make venv)"
+mkdir -p "$TMP/source/ansible_collections/virtkit"
+ln -s "$ROOT" "$TMP/source/ansible_collections/virtkit/libvirt_client"
+ansible-builder introspect "$TMP/source" | grep -v '^# Dependency data for' > "$TMP/introspect.source"
+ansible-builder introspect "$TMP/collections" | grep -v '^# Dependency data for' > "$TMP/introspect.installed"
+diff -u "$TMP/introspect.source" "$TMP/introspect.installed" \
+    || die "ansible-builder introspect differs between the source tree and the installed artifact"
+cat "$TMP/introspect.installed"
 
 if [[ -f "$ROOT/demo/demo.yml" ]]; then
     echo "--- ansible-playbook demo/demo.yml against the installed artifact"

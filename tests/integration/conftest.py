@@ -8,7 +8,4 @@ directory uses), never from ``conftest``, so that several test directories
 can be collected in one pytest run.
 """
 
-from __future__ import (absolute_import, division, print_function)
-__metaclass__ = type
-
 from playbook_helpers import conf, world_tmp  # noqa: F401 pylint: disable=unused-import

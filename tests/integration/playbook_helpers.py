@@ -13,9 +13,6 @@ runs as the unprivileged user ``nobody`` with ``XDG_CONFIG_HOME`` pointing
 at the file's grandparent directory, so it reads exactly that file.
 """
 
-from __future__ import (absolute_import, division, print_function)
-__metaclass__ = type
-
 import json
 import os
 import shutil
@@ -46,8 +43,12 @@ def playbook_env(extra=None):
     return env
 
 
-def run_play(tasks, interpreter=None, check=False, diff=False, extra_env=None, play_vars=None):
-    """Run ``tasks`` on localhost; returns the list of task results (dicts)."""
+def run_play(tasks, interpreter=None, check=False, diff=False, extra_env=None, play_vars=None, wrapper=()):
+    """Run ``tasks`` on localhost; returns the list of task results (dicts).
+
+    ``wrapper`` is a command that runs ansible-playbook (its arguments follow it), for example one that
+    enters a private mount namespace first.
+    """
     import tempfile
     play = [{
         'name': 'test',
@@ -60,8 +61,8 @@ def run_play(tasks, interpreter=None, check=False, diff=False, extra_env=None, p
         yaml.safe_dump(play, f)
         playbook = f.name
     env = playbook_env(extra_env)
-    cmd = [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), '-i', 'localhost,',
-           '-c', 'local', playbook]
+    cmd = list(wrapper) + [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'),
+                           '-i', 'localhost,', '-c', 'local', playbook]
     if check:
         cmd.append('--check')
     if diff:
@@ -124,3 +125,102 @@ def conf(world_tmp):
     for p in (world_tmp / 'xdg', directory):
         os.chmod(str(p), 0o755)
     return directory / 'libvirt.conf'
+
+
+class PrivateHost(object):
+    """A test "host" on this machine: a private mount namespace with its own client files and accounts.
+
+    Under ``root``: ``etc-libvirt`` (bound on /etc/libvirt), ``home`` (/home), ``skel`` (/etc/skel), and
+    ``etc-upper``, the upper layer of an overlay on /etc holding ``login.defs`` and copies of the machine's
+    /etc/passwd and /etc/group to which ``accounts`` are added
+    (name -> uid, or (uid, primary gid); an account whose gid is its uid gets a group of its own, and every
+    account a home owned by it).  ``members`` adds
+    group lines ``{group: (gid, [supplementary members])}``.  Nothing of the machine's own files is
+    touched.  ``wrapper()`` is a command prefix that runs a command inside that namespace.
+    """
+
+    def __init__(self, root, accounts=None, members=None, login_defs='UID_MIN 1000\nUID_MAX 60000\n'):
+        self.root = str(root)
+        os.makedirs(self.root, exist_ok=True)
+        os.chmod(self.root, 0o755)
+        for d in ('etc-libvirt', 'home', 'skel'):
+            os.makedirs(os.path.join(self.root, d), exist_ok=True)
+            os.chmod(os.path.join(self.root, d), 0o755)
+        self.accounts = dict(accounts or {})
+        with open('/etc/passwd') as f:
+            passwd = f.read()
+        with open('/etc/group') as f:
+            group = f.read()
+        ours = set(self.accounts) | set(members or {})
+        passwd = ''.join(line for line in passwd.splitlines(True) if line.split(':', 1)[0] not in ours)
+        group = ''.join(line for line in group.splitlines(True) if line.split(':', 1)[0] not in ours)
+        for name, ids in sorted(self.accounts.items()):
+            uid, gid = ids if isinstance(ids, tuple) else (ids, ids)
+            passwd += '%s:x:%d:%d::/home/%s:/bin/sh\n' % (name, uid, gid, name)
+            if gid == uid:
+                group += '%s:x:%d:\n' % (name, uid)
+        for name, (gid, users) in sorted((members or {}).items()):
+            group += '%s:x:%d:%s\n' % (name, gid, ','.join(users))
+        # /etc is an overlay whose upper layer holds these files: a bind mount of a single file would be
+        # dropped by the kernel as soon as anything on the machine replaces /etc/passwd (useradd, ...).
+        for d in ('etc-upper', 'etc-work'):
+            os.makedirs(os.path.join(self.root, d), exist_ok=True)
+        for name, text in (('passwd', passwd), ('group', group), ('login.defs', login_defs)):
+            with open(os.path.join(self.root, 'etc-upper', name), 'w') as f:
+                f.write(text)
+            os.chmod(os.path.join(self.root, 'etc-upper', name), 0o644)
+        for name, uid in self.accounts.items():
+            self.make_home(name)
+
+    def make_home(self, name):
+        ids = self.accounts[name]
+        uid, gid = ids if isinstance(ids, tuple) else (ids, ids)
+        home = self.home(name)
+        os.mkdir(home, 0o755)
+        os.chown(home, uid, gid)
+
+    def home(self, name):
+        return os.path.join(self.root, 'home', name)
+
+    def user_conf(self, name, xdg=None):
+        base = os.path.join(self.root, 'home', name, '.config') if xdg is None else \
+            os.path.join(self.root, 'home', os.path.relpath(xdg, '/home'))
+        return os.path.join(base, 'libvirt', 'libvirt.conf')
+
+    @property
+    def system_conf(self):
+        return os.path.join(self.root, 'etc-libvirt', 'libvirt.conf')
+
+    @property
+    def skel_conf(self):
+        return os.path.join(self.root, 'skel', '.config', 'libvirt', 'libvirt.conf')
+
+    def wrapper(self):
+        mounts = ('mount -t overlay overlay -o "lowerdir=/etc,upperdir=$1/etc-upper,workdir=$1/etc-work" /etc && '
+                  'mount --bind "$1/etc-libvirt" /etc/libvirt && mount --bind "$1/skel" /etc/skel && '
+                  'mount --bind "$1/home" /home')
+        return ['unshare', '-m', '--propagation', 'private', 'sh', '-c', mounts + ' && shift && exec "$@"', 'sh',
+                self.root]
+
+    def set_login_defs(self, text):
+        with open(os.path.join(self.root, 'etc-upper', 'login.defs'), 'w') as f:
+            f.write(text)
+
+    def run(self, module, args, **kwargs):
+        """Run one module call on this host; returns its result."""
+        return run_play([{'name': 'call', module: args, 'ignore_errors': True}], wrapper=self.wrapper(),
+                        **kwargs)[0]
+
+    def virsh(self, user, name=None, env=None):
+        """What ``virsh [-c name] uri`` prints as ``user`` on this host, with its own HOME (or 'error: ...')."""
+        assert VIRSH, 'virsh is missing: run `make test`, which installs libvirt-clients'
+        home = '/root' if user == 'root' else '/home/%s' % user
+        cmd = self.wrapper() + ['runuser', '-u', user, '--', 'env', '-i', 'PATH=/usr/bin:/bin', 'HOME=' + home,
+                                'LIBVIRT_AUTOSTART=0']
+        cmd += ['%s=%s' % item for item in sorted((env or {}).items())]
+        cmd += [VIRSH, '-q'] + (['-c', name] if name is not None else []) + ['uri']
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=60, check=False)
+        if proc.returncode == 0:
+            return proc.stdout.strip()
+        errors = [line for line in proc.stderr.splitlines() if line.startswith('error: ')]
+        return errors[-1] if errors else 'error: ' + proc.stderr.strip()

@@ -236,8 +236,9 @@ def test_new_files_and_check_mode(world_tmp):
     assert text == (
         '---\n'
         '# libvirt client settings adopted from the hosts by virtkit.libvirt_client.adopt.\n'
-        '# Adopting again rewrites only libvirt_uri_default, libvirt_uri_aliases and\n'
-        '# libvirt_uri_users here; comments and other variables are kept.\n'
+        '# Adopting again rewrites only libvirt_uri_default, libvirt_uri_aliases,\n'
+        '# libvirt_uri_users and libvirt_uri_users_inherit here; comments and other\n'
+        '# variables are kept.\n'
         'libvirt_uri_default: lab\n'
         'libvirt_uri_aliases:\n'
         '  local: test:///default\n'

@@ -16,14 +16,12 @@ is only syntax-checked:
   ``libvirt_conf``; the tests override it with ``-e`` so that they work on a
   temporary ``DIR/libvirt/libvirt.conf``, never on ``/etc`` or ``~/.config``;
 - the fleet plays (hosts from ``docs/examples/inventory/hosts.yml``, the
-  role, or the module without ``path``) run against that inventory with
-  ``ansible_connection=local``.  The role has no option for another file, so
-  the test copies the playbook to a temporary directory and adds to each play
-  ``module_defaults`` that give ``libvirt_uri_alias`` a ``path`` of
-  ``ROOT/<inventory host>/<user or "system">/libvirt/libvirt.conf``
-  (``path`` takes precedence over ``scope``, ``user`` and
-  ``xdg_config_home``); nothing else of the playbook changes, and
-  ``group_vars/`` next to it is linked into that directory.
+  role, or the module without ``path``) run unchanged against that
+  inventory with ``ansible_connection=local``, one inventory host at a time
+  (``--limit``), each in a private mount namespace of its own
+  (``playbook_helpers.PrivateHost``) where /etc/libvirt, /home and the
+  accounts are that host's, so the real /etc/libvirt/libvirt.conf and the
+  users' own files are written, never the machine's.
 
 Results are checked as bytes of the written files, the values the plays
 print, and the answers of real ``virsh`` through ``playbook_helpers.virsh_uri``.
@@ -32,28 +30,22 @@ exist, so for those virsh is asked for ``test:///default``, which makes it
 read the file and walk every alias entry without connecting anywhere.
 """
 
-from __future__ import (absolute_import, division, print_function)
-__metaclass__ = type
-
 import glob
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
-import tempfile
 
 import pytest
 
-from playbook_helpers import HERE, playbook_env, virsh_uri
+from playbook_helpers import HERE, PrivateHost, playbook_env, virsh_uri
 
 REPO_ROOT = os.path.dirname(os.path.dirname(HERE))
 DOCS = os.path.join(REPO_ROOT, 'docs')
 EXAMPLES = os.path.join(DOCS, 'examples')
 INVENTORY = os.path.join(EXAMPLES, 'inventory', 'hosts.yml')
 ANSIBLE_PLAYBOOK = os.path.join(os.path.dirname(sys.executable), 'ansible-playbook')
-MODULE = 'virtkit.libvirt_client.libvirt_uri_alias'
 
 # Pages that belong to the user guide (the others have owners of their own).
 GUIDE_PAGES = ['index.md', 'getting-started.md', 'how-libvirt-picks-a-uri.md', 'fleet-patterns.md',
@@ -62,7 +54,10 @@ GUIDE_PAGES = ['index.md', 'getting-started.md', 'how-libvirt-picks-a-uri.md', '
 # Every playbook under docs/examples/, split by how it runs.
 LOCAL_EXAMPLES = ['getting-started.yml', 'resolve-names.yml', 'migrate-lineinfile-breakage.yml',
                   'troubleshoot-malformed.yml', 'troubleshoot-audit.yml']
+# Run by tests/integration/test_libvirt_uri_info_env.py (it needs a private mount namespace).
+NAMESPACE_EXAMPLES = ['troubleshoot-wrong-place.yml']
 FLEET_EXAMPLES = ['fleet-one-default.yml', 'fleet-per-group.yml', 'fleet-mesh.yml', 'fleet-per-user.yml',
+                  'fleet-every-account.yml',
                   'migrate-to-module.yml']
 
 HAIL = 'qemu+ssh://root@hail.cloud.example.com/system'
@@ -141,7 +136,7 @@ def test_every_local_page_link_exists():
 
 def test_every_example_playbook_is_run_here():
     """A new example must be added to one of the lists (and get a test) below."""
-    assert sorted(LOCAL_EXAMPLES + FLEET_EXAMPLES) == _example_files()
+    assert sorted(LOCAL_EXAMPLES + FLEET_EXAMPLES + NAMESPACE_EXAMPLES) == _example_files()
 
 
 # -- running the playbooks ------------------------------------------------------
@@ -153,9 +148,9 @@ def _env():
     return env
 
 
-def _playbook(playbook, extra_vars, inventory=None, args=()):
+def _playbook(playbook, extra_vars, inventory=None, args=(), wrapper=()):
     """Run a playbook; returns (rc, [task results]) from the results_json callback."""
-    cmd = [ANSIBLE_PLAYBOOK, '-e', json.dumps(dict(extra_vars, ansible_python_interpreter=sys.executable))]
+    cmd = list(wrapper) + [ANSIBLE_PLAYBOOK, '-e', json.dumps(dict(extra_vars, ansible_python_interpreter=sys.executable))]
     cmd += ['-i', inventory or 'localhost,']
     cmd += list(args) + [playbook]
     proc = subprocess.run(cmd, env=_env(), capture_output=True, text=True, timeout=300, check=False,
@@ -175,37 +170,36 @@ def run_local(name, conf, args=()):
     return results
 
 
-MODULE_DEFAULTS = '''  module_defaults:
-    %s:
-      path: "%s/{{ inventory_hostname }}/{{ (item | default({})).user | default('system') }}/libvirt/libvirt.conf"
-'''
+FLEET_ACCOUNTS = {'alice': 2911, 'bob': 2912}
+ALL_HOSTS = ['hail', 'sleet', 'rain', 'jump-cloud', 'jump-lab', 'desk1']
 
 
-def run_fleet(name, root, args=()):
-    """Run docs/examples/NAME against the docs' inventory on this machine, files under root."""
-    workdir = tempfile.mkdtemp(prefix='vk-docs-play.')
-    try:
-        with open(os.path.join(EXAMPLES, name)) as f:
-            lines = f.read().split('\n')
-        out = []
-        for line in lines:
-            out.append(line)
-            if line.startswith('- name: '):
-                out.append(MODULE_DEFAULTS.rstrip('\n') % (MODULE, root))
-        assert any(line.startswith('  module_defaults:') for line in out), 'no play found in %s' % name
-        playbook = os.path.join(workdir, name)
-        with open(playbook, 'w') as f:
-            f.write('\n'.join(out))
-        os.symlink(os.path.join(EXAMPLES, 'group_vars'), os.path.join(workdir, 'group_vars'))
-        rc, results = _playbook(playbook, {'ansible_connection': 'local'}, inventory=INVENTORY, args=args)
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
-    assert rc == 0, json.dumps(results, indent=1)
+FLEET_GROUPS = {'libvirt': (2990, ['alice'])}
+
+
+@pytest.fixture
+def fleet(world_tmp):
+    """One PrivateHost per host of the docs' inventory, each with the accounts alice and bob (alice in libvirt)."""
+    return dict((host, PrivateHost(os.path.join(str(world_tmp), host), accounts=FLEET_ACCOUNTS,
+                                   members=FLEET_GROUPS))
+                for host in ALL_HOSTS)
+
+
+def run_fleet(name, fleet, args=()):
+    """Run docs/examples/NAME against the docs' inventory, each host in its own namespace."""
+    results = []
+    for host in ALL_HOSTS:
+        rc, found = _playbook(os.path.join(EXAMPLES, name), {'ansible_connection': 'local'}, inventory=INVENTORY,
+                              args=list(args) + ['--limit', host], wrapper=fleet[host].wrapper())
+        assert rc == 0, json.dumps(found, indent=1)
+        results.extend(found)
     return results
 
 
-def fleet_conf(root, host, user='system'):
-    return os.path.join(str(root), host, user, 'libvirt', 'libvirt.conf')
+def fleet_conf(fleet, host, user='system', xdg=None):
+    if user == 'system':
+        return fleet[host].system_conf
+    return fleet[host].user_conf(user, xdg)
 
 
 def read(path):
@@ -220,14 +214,6 @@ def write(path, text):
     os.chmod(str(path), 0o644)
 
 
-def make_readable(root):
-    """Let virsh (running as nobody) read what root's plays wrote."""
-    for directory, dummy, files in os.walk(str(root)):
-        os.chmod(directory, 0o755)
-        for name in files:
-            os.chmod(os.path.join(directory, name), 0o644)
-
-
 def task(results, name, host='localhost'):
     found = [r for r in results if r['_task'] == name and r['_host'] == host]
     assert len(found) == 1, (name, host, results)
@@ -235,12 +221,13 @@ def task(results, name, host='localhost'):
 
 
 def module_results(results):
-    """Results of the libvirt_uri_alias runs (one per loop item for the role's loops)."""
+    """The file results of the module runs (libvirt_uri_accounts' files, or libvirt_uri_alias results)."""
     out = []
     for r in results:
-        for item in r.get('results', [r]):
-            if 'malformed' in item and 'path' in item:
-                out.append(item)
+        if isinstance(r.get('files'), list) and 'unsafe' in r:
+            out.extend(r['files'])
+        elif 'malformed' in r and 'path' in r:
+            out.append(r)
     return out
 
 
@@ -312,65 +299,80 @@ def test_resolve_names(conf):
 # -- fleet patterns ----------------------------------------------------------------
 
 ONE_DEFAULT = 'uri_aliases = [\n  "hail=%s",\n  "sleet=%s",\n]\nuri_default = "hail"\n' % (HAIL, SLEET)
-ALL_HOSTS = ['hail', 'sleet', 'rain', 'jump-cloud', 'jump-lab', 'desk1']
 
 
-def test_fleet_one_default(world_tmp):
-    results = run_fleet('fleet-one-default.yml', world_tmp)
+def test_fleet_one_default(fleet):
+    results = run_fleet('fleet-one-default.yml', fleet)
     runs = module_results(results)
-    assert sorted(r['path'] for r in runs) == sorted(fleet_conf(world_tmp, h) for h in ALL_HOSTS)
+    assert [(r['scope'], r['path']) for r in runs] == [('system', '/etc/libvirt/libvirt.conf')] * len(ALL_HOSTS)
     assert all(r['changed'] for r in runs)
-    make_readable(world_tmp)
     for host in ALL_HOSTS:
-        assert read(fleet_conf(world_tmp, host)) == ONE_DEFAULT, host
-        assert virsh_uri(fleet_conf(world_tmp, host), 'test:///default') == (True, 'test:///default')
-    # Play variables win over group_vars/, so the bastions get the same file.
-    assert not os.path.exists(os.path.join(str(world_tmp), 'desk1', 'alice'))
+        assert read(fleet_conf(fleet, host)) == ONE_DEFAULT, host
+        assert fleet[host].virsh('root', 'test:///default') == 'test:///default'
+    # Play variables win over group_vars/, so the bastions get the same file; no user was asked for.
+    assert not os.path.exists(os.path.join(fleet['desk1'].home('alice'), '.config'))
 
-    again = module_results(run_fleet('fleet-one-default.yml', world_tmp))
+    again = module_results(run_fleet('fleet-one-default.yml', fleet))
     assert len(again) == len(ALL_HOSTS) and not any(r['changed'] for r in again)
 
 
-def test_fleet_per_group(world_tmp):
-    run_fleet('fleet-per-group.yml', world_tmp)
-    assert sorted(os.listdir(str(world_tmp))) == ['jump-cloud', 'jump-lab']
-    assert read(fleet_conf(world_tmp, 'jump-cloud')) == ONE_DEFAULT
-    assert read(fleet_conf(world_tmp, 'jump-lab')) == \
+def test_fleet_per_group(fleet):
+    run_fleet('fleet-per-group.yml', fleet)
+    assert [h for h in ALL_HOSTS if os.path.exists(fleet_conf(fleet, h))] == ['jump-cloud', 'jump-lab']
+    assert read(fleet_conf(fleet, 'jump-cloud')) == ONE_DEFAULT
+    assert read(fleet_conf(fleet, 'jump-lab')) == \
         'uri_aliases = [\n  "rain=%s",\n]\nuri_default = "rain"\n' % RAIN
-    make_readable(world_tmp)
-    for host in ('jump-cloud', 'jump-lab'):
-        assert virsh_uri(fleet_conf(world_tmp, host), 'test:///default') == (True, 'test:///default')
+    assert fleet['jump-cloud'].virsh('root', 'test:///default') == 'test:///default'
+    assert fleet['jump-lab'].virsh('root', 'test:///default') == 'test:///default'
 
 
-def test_fleet_mesh_drops_hosts_that_left(world_tmp):
+def test_fleet_mesh_drops_hosts_that_left(fleet):
     # rain was configured by hand once, with an alias of a hypervisor since retired.
-    write(fleet_conf(world_tmp, 'rain'), '# rain\nuri_aliases = [ "hail=%s", "old=qemu+ssh://root@old/system" ]\n'
+    write(fleet_conf(fleet, 'rain'), '# rain\nuri_aliases = [ "hail=%s", "old=qemu+ssh://root@old/system" ]\n'
           % HAIL)
-    run_fleet('fleet-mesh.yml', world_tmp)
-    assert sorted(os.listdir(str(world_tmp))) == ['hail', 'rain', 'sleet']
+    run_fleet('fleet-mesh.yml', fleet)
+    assert [h for h in ALL_HOSTS if os.path.exists(fleet_conf(fleet, h))] == ['hail', 'sleet', 'rain']
     mesh = '  "hail=%s",\n  "sleet=%s",\n  "rain=%s",\n' % (HAIL, SLEET, RAIN)
     for host in ('hail', 'sleet'):
-        assert read(fleet_conf(world_tmp, host)) == 'uri_aliases = [\n%s]\n' % mesh
-    assert read(fleet_conf(world_tmp, 'rain')) == \
+        assert read(fleet_conf(fleet, host)) == 'uri_aliases = [\n%s]\n' % mesh
+    assert read(fleet_conf(fleet, 'rain')) == \
         '# rain\nuri_aliases = [ "hail=%s", "sleet=%s", "rain=%s" ]\n' % (HAIL, SLEET, RAIN)
-    make_readable(world_tmp)
     for host in ('hail', 'sleet', 'rain'):
-        assert virsh_uri(fleet_conf(world_tmp, host), 'test:///default') == (True, 'test:///default')
+        assert fleet[host].virsh('root', 'test:///default') == 'test:///default'
 
 
-def test_fleet_per_user(world_tmp):
-    results = run_fleet('fleet-per-user.yml', world_tmp)
-    assert sorted(os.listdir(os.path.join(str(world_tmp), 'desk1'))) == ['alice', 'bob']
-    labels = [r['item']['label'] for r in module_results(results)]
-    assert labels == ['user alice', 'user bob (/home/bob/.xdg)']
-    assert read(fleet_conf(world_tmp, 'desk1', 'alice')) == \
+def test_fleet_per_user(fleet):
+    results = run_fleet('fleet-per-user.yml', fleet)
+    runs = module_results(results)
+    assert [(r['scope'], r['user']) for r in runs] == [('user', 'alice'), ('user', 'bob')]
+    assert read(fleet_conf(fleet, 'desk1', 'alice')) == \
         'uri_aliases = [\n  "hail=qemu+ssh://alice@hail.cloud.example.com/system",\n]\n' \
         'uri_default = "qemu:///session"\n'
-    assert read(fleet_conf(world_tmp, 'desk1', 'bob')) == \
+    assert read(fleet_conf(fleet, 'desk1', 'bob', '/home/bob/.xdg')) == \
         'uri_aliases = [\n  "lab=qemu+ssh://bob@rain.lab.example.com/system",\n]\nuri_default = "lab"\n'
-    make_readable(world_tmp)
-    assert virsh_uri(fleet_conf(world_tmp, 'desk1', 'alice'), 'test:///default') == (True, 'test:///default')
-    assert virsh_uri(fleet_conf(world_tmp, 'desk1', 'bob'), 'test:///default') == (True, 'test:///default')
+    assert fleet['desk1'].virsh('alice', 'test:///default') == 'test:///default'
+    assert fleet['desk1'].virsh('bob', 'lab', env={'XDG_CONFIG_HOME': '/home/bob/.xdg'}).startswith('error: ')
+    assert fleet['desk1'].virsh('bob', 'test:///default', env={'XDG_CONFIG_HOME': '/home/bob/.xdg'}) == \
+        'test:///default'
+    # Only desk1 is a workstation.
+    assert [h for h in ALL_HOSTS if os.listdir(fleet[h].home('alice'))] == ['desk1']
+
+
+def test_fleet_every_account(fleet):
+    results = run_fleet('fleet-every-account.yml', fleet)
+    runs = module_results(results)
+    hypervisors = ['hail', 'sleet', 'rain']
+    assert [(r['scope'], r['user']) for r in runs] == [('system', 'root'), ('skel', None), ('user', 'alice')] * 3
+    for host in hypervisors:
+        for path in (fleet_conf(fleet, host), fleet[host].skel_conf, fleet_conf(fleet, host, 'alice')):
+            assert read(path) == ONE_DEFAULT, path
+        assert os.stat(fleet_conf(fleet, host, 'alice')).st_uid == FLEET_ACCOUNTS['alice']
+        assert not os.listdir(fleet[host].home('bob'))
+        assert fleet[host].virsh('alice', 'test:///default') == 'test:///default'
+    for host in ('jump-cloud', 'jump-lab', 'desk1'):
+        assert not os.path.exists(fleet_conf(fleet, host)) and not os.listdir(fleet[host].home('alice'))
+    again = module_results(run_fleet('fleet-every-account.yml', fleet))
+    assert len(again) == 9 and not any(r['changed'] for r in again)
 
 
 # -- migrating -------------------------------------------------------------------------
@@ -401,21 +403,22 @@ TEMPLATED = ('# Managed by Ansible - local changes will be lost\n'
              'remote_mode = "legacy"\n' % HAIL)
 
 
-def test_migrate_to_module(world_tmp):
+def test_migrate_to_module(fleet):
     hypervisors = ['hail', 'sleet', 'rain']
     for host in hypervisors:
-        write(fleet_conf(world_tmp, host), TEMPLATED)
-    results = run_fleet('migrate-to-module.yml', world_tmp)
+        write(fleet_conf(fleet, host), TEMPLATED)
+    results = run_fleet('migrate-to-module.yml', fleet)
     expected = ('# Managed by Ansible - local changes will be lost\n'
                 'uri_aliases = [\n  "hail=%s",\n  "sleet=%s",\n  "rain=%s",\n]\n'
                 'uri_default = "hail"\nremote_mode = "legacy"\n' % (HAIL, SLEET, RAIN))
-    make_readable(world_tmp)
     for host in hypervisors:
         edit = task(results, 'The aliases the template used to write, and nothing else', host)
         assert edit['changed'] is True
-        assert read(fleet_conf(world_tmp, host)) == expected
-        assert read(edit['backup_file']) == TEMPLATED
-        assert virsh_uri(fleet_conf(world_tmp, host), 'test:///default') == (True, 'test:///default')
+        assert read(fleet_conf(fleet, host)) == expected
+        assert os.path.dirname(edit['backup_file']) == '/etc/libvirt'
+        assert read(os.path.join(fleet[host].root, 'etc-libvirt', os.path.basename(edit['backup_file']))) == \
+            TEMPLATED
+        assert fleet[host].virsh('root', 'test:///default') == 'test:///default'
 
 
 # -- troubleshooting -------------------------------------------------------------------

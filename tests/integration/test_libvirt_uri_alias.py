@@ -3,9 +3,6 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """virtkit.libvirt_client.libvirt_uri_alias run by ansible-playbook on real files, checked with real virsh."""
 
-from __future__ import (absolute_import, division, print_function)
-__metaclass__ = type
-
 import os
 import pwd
 import subprocess

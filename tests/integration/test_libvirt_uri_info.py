@@ -12,9 +12,6 @@ Every test runs on two targets (see virsh_oracle): this machine (libvirt 9.0), a
 ansible_python_interpreter) and is checked with the root's own virsh.
 """
 
-from __future__ import (absolute_import, division, print_function)
-__metaclass__ = type
-
 import os
 import pwd
 import shutil
@@ -151,6 +148,8 @@ def test_valid_file_reports_aliases_duplicates_and_resolutions(world_tmp):
             'test:///default': {'uri': 'test:///default'},
             'nosuch': {'error': "no connection driver available for URI 'nosuch' does not include a driver name"},
         },
+        # A path is no account's file: no login environment, no virsh check; its URIs hold no risk.
+        'findings': [], 'effective': None, 'verification': None,
     }
     assert_same_as_virsh(conf, config)
     after = os.stat(str(conf))
@@ -322,7 +321,12 @@ def test_bad_input_is_refused_with_a_clear_message(world_tmp):
 
     result = info({'users': ['nobody'], 'xdg_config_home': {'nobody': 'relative/dir'}})
     assert result['failed'] is True
-    assert result['msg'] == "xdg_config_home of user 'nobody' must be an absolute path, got 'relative/dir'"
+    assert result['msg'] == "xdg_config_home 'relative/dir' of user 'nobody' is not an absolute path"
+
+    for service in ('../shadow', 'vk-no-such-service'):
+        result = info({'pam_service': service})
+        assert result['failed'] is True
+        assert result['msg'] == "pam_service must be the name of a file in /etc/pam.d, got '%s'" % service
 
     result = info({'environment': {'LIBVIRT_DEFAULT_URI': ['hail']}})
     assert result['failed'] is True

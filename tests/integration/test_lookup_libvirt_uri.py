@@ -3,9 +3,6 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """The virtkit.libvirt_client.libvirt_uri lookup run by ansible-playbook, checked with real virsh."""
 
-from __future__ import (absolute_import, division, print_function)
-__metaclass__ = type
-
 import os
 
 from playbook_helpers import run_play, virsh_uri

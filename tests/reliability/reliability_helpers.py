@@ -100,8 +100,16 @@ def start_module(args_file, **kwargs):
 
 
 def call_module(args, check=False, diff=False):
-    """Run the module inside this process; returns its result dict."""
+    """Run the module inside this process, after its action plugin's check; returns its result dict.
+
+    A task reaches the module only through its action plugin, which refuses arguments holding a
+    NUL on the controller (plugins/plugin_utils/_nul_refusal.py); that check runs here first.
+    """
     from ansible.module_utils.testing import patch_module_args
+    from ansible_collections.virtkit.libvirt_client.plugins.plugin_utils._nul_refusal import nul_refusal
+    refusal = nul_refusal('libvirt_uri_alias', args)
+    if refusal:
+        return {'failed': True, 'changed': False, 'msg': refusal}
     module = importlib.import_module(MODULE)
     payload = dict(args, _ansible_check_mode=check, _ansible_diff=diff)
     out = io.StringIO()

@@ -3,13 +3,14 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
-# ansible-test sanity (every test, no ignore file) and ansible-test units for the collection.
+# ansible-test sanity (every test, no ignore file), ansible-test units and, when
+# tests/integration/targets/ holds targets, ansible-test integration for the collection.
 #
 # ansible-test needs the collection at .../ansible_collections/<namespace>/<name> inside a git
 # work tree, so the repository is copied (without .venv, .cache, .git, tests/output and caches)
 # to $ANSIBLE_TEST_WORKDIR/ansible_collections/virtkit/libvirt_client and `git init`ed there.
 #
-# Both commands run with --local, i.e. with the ansible-test, pytest and python of the current
+# All commands run with --local, i.e. with the ansible-test, pytest and python of the current
 # environment (the project's .venv, or a .cache/matrix/<version> venv from `make test-matrix`).
 # `ansible-test units` is not given --requirements, so it installs nothing: pytest, pytest-xdist,
 # pytest-mock and mock come from requirements-test.txt.
@@ -31,10 +32,15 @@
 #
 # Environment:
 #   ANSIBLE_TEST_PYTHON   Python version handed to --python (default: that of python3 on PATH,
-#                         i.e. 3.11 in the project's .venv on Debian 12)
+#                         i.e. 3.13 in the project's .venv, see .ci/find-python)
 #   ANSIBLE_TEST_WORKDIR  where the copy is made (default .cache/ansible-test)
-#   SANITY_ONLY=1         run sanity only (skip units)
-#   UNITS_ONLY=1          run units only (skip sanity)
+#   SANITY_ONLY=1         run sanity only (skip units and integration)
+#   UNITS_ONLY=1          run units only (skip sanity and integration)
+#   INTEGRATION_ONLY=1    run integration only (skip sanity and units)
+#
+# ansible-test integration runs every target under tests/integration/targets/ (a directory with
+# an `aliases` file) on this machine, the modules on localhost with the current python (which
+# must have python-augeas: requirements-test.txt).  Without targets it says so and is skipped.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -94,16 +100,29 @@ if [[ -n "$(ls tests/sanity/ignore-*.txt 2>/dev/null)" ]]; then
     die "ignore files are not allowed: $(ls tests/sanity/ignore-*.txt)"
 fi
 
-if [[ "${UNITS_ONLY:-}" != 1 ]]; then
+if [[ "${UNITS_ONLY:-}" != 1 && "${INTEGRATION_ONLY:-}" != 1 ]]; then
     echo "--- ansible-test sanity --local --python $PYVER (all tests)"
     run_ansible_test sanity --local --python "$PYVER" --color no
 fi
 
-if [[ "${SANITY_ONLY:-}" != 1 ]]; then
+if [[ "${SANITY_ONLY:-}" != 1 && "${INTEGRATION_ONLY:-}" != 1 ]]; then
     echo "--- ansible-test units --local --python $PYVER tests/unit/plugins/"
     if [[ -z "$(find tests/unit/plugins -name 'test_*.py' 2>/dev/null)" ]]; then
         die "no unit tests under tests/unit/plugins"
     fi
     run_ansible_test units --local --python "$PYVER" --color no --num-workers 2 tests/unit/plugins/
+fi
+
+if [[ "${SANITY_ONLY:-}" != 1 && "${UNITS_ONLY:-}" != 1 ]]; then
+    targets=()
+    for dir in tests/integration/targets/*/; do
+        [[ -f "$dir/aliases" ]] && targets+=("$(basename "$dir")")
+    done
+    if [[ ${#targets[@]} -eq 0 ]]; then
+        echo "--- ansible-test integration: no targets under tests/integration/targets/ (skipped)"
+    else
+        echo "--- ansible-test integration --local --python $PYVER (${targets[*]})"
+        run_ansible_test integration --local --python "$PYVER" --color no
+    fi
 fi
 echo "tests/sanity/run.sh: OK"

@@ -8,13 +8,16 @@ modules and lookups by file name, filters by asking each filter file's ``FilterM
 names it provides, roles by the presence of ``meta/argument_specs.yml``.  ``ansible-doc`` runs
 against the collections path of ``tests/conftest.py`` and must exit 0, print no warning of any
 kind, name the plugin and show EXAMPLES.
-"""
 
-from __future__ import (absolute_import, division, print_function)
-__metaclass__ = type
+One warning is ansible-core's own and is tolerated, exactly that one: ``ansible-doc -t role``
+of ansible-core 2.21 walks every collection it can see, including ansible-core's internal
+``ansible._protomatter``, and warns that this collection has no MANIFEST.json
+(https://github.com/ansible/ansible/issues/85689).  It names no file of this collection.
+"""
 
 import importlib
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -26,6 +29,12 @@ NAME = 'libvirt_client'
 COLLECTION = '%s.%s' % (NAMESPACE, NAME)
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 ANSIBLE_DOC = os.path.join(os.path.dirname(sys.executable), 'ansible-doc')
+# ansible-core's warning about its internal collection (see the module docstring): the path of
+# ansible-core's own ansible._protomatter and nothing else, wrapped or not.
+PROTOMATTER_WARNING = re.compile(
+    r"^\[WARNING\]:\s+Collection\s+at\s+'[^'\n]*/ansible/_internal/ansible_collections/ansible/_protomatter'"
+    r"\s+does\s+not\s+have\s+a\s+MANIFEST\.json\s+file,\s+nor\s+has\s+it\s+galaxy\.yml:\s+cannot\s+detect"
+    r"\s+version\.\n", re.MULTILINE)
 
 
 def _python_files(subdir):
@@ -96,9 +105,25 @@ def test_ansible_doc_renders(kind, name):
     result = _run_ansible_doc(kind, name)
     report = 'rc=%s\nstdout:\n%s\nstderr:\n%s' % (result.returncode, result.stdout, result.stderr)
     assert result.returncode == 0, report
-    assert 'WARNING' not in result.stderr, report
+    assert 'WARNING' not in PROTOMATTER_WARNING.sub('', result.stderr), report
     assert 'WARNING' not in result.stdout, report
     assert '%s.%s' % (COLLECTION, name) in result.stdout, report
     if kind != 'role':
         # Role argument specs have no EXAMPLES section; the role README carries them.
         assert 'EXAMPLES' in result.stdout, report
+
+
+@pytest.mark.parametrize('text, left', [
+    ("[WARNING]: Collection at '/venv/lib/python3.13/site-packages/ansible/_internal/ansible_collections/ansible/"
+     "_protomatter' does not have a MANIFEST.json file, nor has it galaxy.yml: cannot detect version.\n", ''),
+    ("[WARNING]: Collection at\n'/x/ansible/_internal/ansible_collections/ansible/_protomatter' does not have a\n"
+     "MANIFEST.json file, nor has it galaxy.yml: cannot detect version.\nrest\n", 'rest\n'),
+    # Any other collection, or any other warning, stays.
+    ("[WARNING]: Collection at '/x/ansible_collections/virtkit/libvirt_client' does not have a MANIFEST.json "
+     "file, nor has it galaxy.yml: cannot detect version.\n", None),
+    ("[WARNING]: Collection at '/x/ansible/_internal/ansible_collections/ansible/_protomatter' is broken.\n", None),
+    ('[WARNING]: something else\n', None),
+])
+def test_only_the_protomatter_warning_is_tolerated(text, left):
+    """The tolerance removes ansible-core's _protomatter warning and leaves every other warning."""
+    assert PROTOMATTER_WARNING.sub('', text) == (text if left is None else left)

@@ -3,9 +3,6 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Test-only stdout callback: prints every task result of the run as one JSON document."""
 
-from __future__ import (absolute_import, division, print_function)
-__metaclass__ = type
-
 DOCUMENTATION = '''
 name: results_json
 type: stdout

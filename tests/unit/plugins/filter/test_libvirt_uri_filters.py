@@ -3,9 +3,6 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """The libvirt_uri_parse and libvirt_uri_build filters: called directly, then through ansible-playbook."""
 
-from __future__ import (absolute_import, division, print_function)
-__metaclass__ = type
-
 import json
 import os
 import subprocess
@@ -47,8 +44,44 @@ def test_parse():
     assert libvirt_uri_parse('qemu+ssh://u@[::1]:2222/system?keyfile=/k') == {
         'scheme': 'qemu+ssh', 'driver': 'qemu', 'transport': 'ssh', 'user': 'u', 'host': '::1',
         'port': 2222, 'path': '/system', 'query': 'keyfile=/k', 'params': {'keyfile': '/k'},
-        'fragment': None,
+        'fragment': None, 'mode': 'auto',
     }
+
+
+@pytest.mark.parametrize('uri, remote_mode, mode', [
+    ('qemu+ssh://h/system', None, 'auto'),
+    ('qemu+ssh://h/system', 'legacy', 'legacy'),
+    ('qemu+ssh://h/system?mode=direct', 'legacy', 'direct'),
+    ('qemu+ssh://h/system?MODE=auto', 'direct', 'auto'),
+    ('qemu:///system?mode=bogus', None, 'bogus'),
+    ('qemu:///system', 'direct', 'direct'),
+    ('test:///default', 'legacy', None),
+    ('esx://h/', 'legacy', None),
+    ('qemu:///embed?root=/r', 'legacy', None),
+])
+def test_parse_reports_the_effective_mode(uri, remote_mode, mode):
+    """The URI's mode=, else the file's remote_mode (given as an argument), else auto; None off the remote driver."""
+    assert libvirt_uri_parse(uri, remote_mode=remote_mode)['mode'] == mode
+    if remote_mode is None:
+        assert libvirt_uri_parse(uri)['mode'] == mode
+
+
+@pytest.mark.parametrize('value, message', [
+    ('bogus', "libvirt_uri_parse: argument remote_mode: Unknown remote mode 'bogus' (remote_mode must be "
+              "one of auto, legacy, direct)"),
+    (3, "libvirt_uri_parse: argument remote_mode: expected a string for 'remote_mode' parameter, not int (3)"),
+])
+def test_parse_refuses_a_bad_remote_mode(value, message):
+    assert filter_error(libvirt_uri_parse, 'qemu:///system', remote_mode=value) == message
+
+
+def test_build_ignores_the_reported_mode():
+    parsed = libvirt_uri_parse('qemu+ssh://h/system?mode=legacy', remote_mode='direct')
+    assert libvirt_uri_build(parsed) == 'qemu+ssh://h/system?mode=legacy'
+    assert libvirt_uri_build(dict(parsed, mode='direct')) == 'qemu+ssh://h/system?mode=legacy'
+    assert filter_error(libvirt_uri_build, parsed, mode='direct') == (
+        "libvirt_uri_build: 'mode' is reported by libvirt_uri_parse, not a part of the URI; set it as a "
+        "parameter instead (params: {mode: ...})")
 
 
 @pytest.mark.parametrize('uri, message', [
@@ -146,7 +179,12 @@ CASES = [
      % FQCN,
      {'scheme': 'qemu+ssh', 'driver': 'qemu', 'transport': 'ssh', 'user': 'root',
       'host': 'hail.example.com', 'port': 2222, 'path': '/system',
-      'query': 'keyfile=/root/.ssh/id', 'params': {'keyfile': '/root/.ssh/id'}, 'fragment': None}),
+      'query': 'keyfile=/root/.ssh/id', 'params': {'keyfile': '/root/.ssh/id'}, 'fragment': None,
+      'mode': 'auto'}),
+    ('mode', "{{ uris | map('%slibvirt_uri_parse', remote_mode='legacy') | map(attribute='mode') | list }}"
+     % FQCN, ['legacy', 'legacy', 'legacy']),
+    ('bad remote_mode', "{{ 'qemu:///system' | %slibvirt_uri_parse(remote_mode='Legacy') }}" % FQCN,
+     "FAIL:libvirt_uri_parse: argument remote_mode: Unknown remote mode 'Legacy'"),
     ('ipv6 host', "{{ ('qemu+tcp://[fe80::1]:16509/system' | %slibvirt_uri_parse).host }}" % FQCN,
      'fe80::1'),
     ('map and select', "{{ uris | map('%slibvirt_uri_parse') | selectattr('transport', 'in', "

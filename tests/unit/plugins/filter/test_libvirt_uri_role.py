@@ -3,9 +3,6 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """The libvirt_uri_role_plan filter: called directly, then through the role in ansible-playbook."""
 
-from __future__ import (absolute_import, division, print_function)
-__metaclass__ = type
-
 import json
 import os
 import subprocess
@@ -18,12 +15,11 @@ import yaml
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.virtkit.libvirt_client.plugins.filter.libvirt_uri_role import (
+    ROLE_VARIABLES,
     FilterModule,
     libvirt_uri_role_plan,
 )
 
-CHARS = "A-Z, a-z, 0-9, '_' and '-'"
-UNWRITABLE = ' cannot be written to libvirt.conf: no whitespace, and not both kinds of quote'
 TEMPLATE = 'qemu+ssh://root@{{ host }}/system'
 GROUPS = {
     'all': ['lab1', 'hv1.example.com', 'hv2', 'hv6.a', 'hv6-a'],
@@ -38,6 +34,8 @@ HOSTVARS = {
     'hv6.a': {},
     'hv6-a': {},
 }
+NO_ARGS = {'system': None, 'users': [], 'users_from_group': '', 'all_users': False, 'skel': False,
+           'inherit': True, 'backup': False}
 
 
 def plan(**variables):
@@ -55,24 +53,28 @@ def test_filter_is_registered():
 
 
 def test_nothing_asked_manages_nothing():
-    assert plan() == {'errors': [], 'targets': [], 'group_entries': [], 'system_aliases': {},
-                      'default_set': False, 'manage_system': False}
+    assert plan() == {'errors': [], 'args': NO_ARGS, 'group_entries': [], 'system_aliases': {}}
     # the role's defaults, as the role passes them
     assert plan(libvirt_uri_default=None, libvirt_uri_aliases={}, libvirt_uri_aliases_exclusive=False,
                 libvirt_uri_aliases_from_group='', libvirt_uri_alias_uri_template=TEMPLATE,
-                libvirt_uri_users=[])['targets'] == []
+                libvirt_uri_users=[], libvirt_uri_users_from_group='', libvirt_uri_all_users=False,
+                libvirt_uri_skel=False, libvirt_uri_users_inherit=True, libvirt_uri_backup=False)['args'] == NO_ARGS
 
 
 def test_system_file():
-    assert plan(libvirt_uri_default='lab', libvirt_uri_aliases={'lab': 'qemu+tls://lab/system'})['targets'] == [
-        {'label': 'system', 'scope': 'system', 'aliases': {'lab': 'qemu+tls://lab/system'},
-         'exclusive': False, 'uri_default': 'lab'}]
+    assert plan(libvirt_uri_default='lab', libvirt_uri_aliases={'lab': 'qemu+tls://lab/system'})['args']['system'] \
+        == {'aliases': {'lab': 'qemu+tls://lab/system'}, 'exclusive': False, 'uri_default': 'lab'}
     # '' removes uri_default: still a request
-    assert plan(libvirt_uri_default='')['targets'] == [
-        {'label': 'system', 'scope': 'system', 'aliases': {}, 'exclusive': False, 'uri_default': ''}]
+    assert plan(libvirt_uri_default='')['args']['system'] == {'aliases': {}, 'exclusive': False, 'uri_default': ''}
     # exclusive alone empties the aliases; 'yes' is a boolean as for the bool filter
-    assert plan(libvirt_uri_aliases_exclusive='yes')['targets'] == [
-        {'label': 'system', 'scope': 'system', 'aliases': {}, 'exclusive': True}]
+    assert plan(libvirt_uri_aliases_exclusive='yes')['args']['system'] == {'aliases': {}, 'exclusive': True}
+
+
+def test_account_selection_is_passed_on():
+    args = plan(libvirt_uri_users_from_group='libvirt', libvirt_uri_all_users='yes', libvirt_uri_skel=True,
+                libvirt_uri_users_inherit=False, libvirt_uri_backup=True)['args']
+    assert args == dict(NO_ARGS, users_from_group='libvirt', all_users=True, skel=True, inherit=False,
+                        backup=True)
 
 
 def test_mesh_first_then_explicit_aliases():
@@ -90,8 +92,8 @@ def test_mesh_first_then_explicit_aliases():
         ('hv2', 'test:///default'),
         ('lab', 'qemu:///system'),
     ]
-    assert result['targets'] == [{'label': 'system', 'scope': 'system', 'aliases': result['system_aliases'],
-                                  'exclusive': True, 'uri_default': 'hv1-example-com'}]
+    assert result['args']['system'] == {'aliases': result['system_aliases'], 'exclusive': True,
+                                        'uri_default': 'hv1-example-com'}
 
 
 def test_address_is_not_a_replacement_pattern():
@@ -103,53 +105,56 @@ def test_address_is_not_a_replacement_pattern():
 
 def test_users():
     users = [
-        {'user': 'alice'},  # asks for nothing: no module run
+        {'user': 'alice'},
         {'user': 'bob', 'default': 'qemu:///session'},
         {'user': 'carol', 'exclusive': True, 'xdg_config_home': '/srv/carol/.cfg'},
         {'user': 'dave', 'aliases': {'a': 'test:///default'}, 'default': None},
     ]
-    assert plan(libvirt_uri_users=users)['targets'] == [
-        {'label': 'user bob', 'scope': 'user', 'user': 'bob', 'aliases': {}, 'exclusive': False,
-         'uri_default': 'qemu:///session'},
-        {'label': 'user carol (/srv/carol/.cfg)', 'scope': 'user', 'user': 'carol', 'aliases': {},
-         'exclusive': True, 'xdg_config_home': '/srv/carol/.cfg'},
-        {'label': 'user dave', 'scope': 'user', 'user': 'dave', 'aliases': {'a': 'test:///default'},
-         'exclusive': False},
+    assert plan(libvirt_uri_users=users)['args']['users'] == [
+        {'user': 'alice', 'aliases': {}},
+        {'user': 'bob', 'aliases': {}, 'uri_default': 'qemu:///session'},
+        {'user': 'carol', 'aliases': {}, 'exclusive': True, 'xdg_config_home': '/srv/carol/.cfg'},
+        {'user': 'dave', 'aliases': {'a': 'test:///default'}},
     ]
 
 
-def test_alias_and_uri_errors():
-    aliases = {'db.old': 'qemu:///system', 'empty': '', 'num': 5, 'plain': 'noscheme', 'space': 'qemu:///a b',
-               'quotes': 'qemu:///a\'"', 'srv': 'qemu://system', 'vz': 'vz://session/'}
-    assert errors(libvirt_uri_aliases=aliases) == [
-        "lab1: libvirt_uri_aliases: alias name 'db.old' is invalid: libvirt allows only %s"
-        " (and at least one of them)" % CHARS,
-        'lab1: libvirt_uri_aliases.empty: the URI must be a non-empty string, got ""',
-        'lab1: libvirt_uri_aliases.num: the URI must be a non-empty string, got 5',
-        "lab1: libvirt_uri_aliases.plain: 'noscheme' is not a URI: it must start with a scheme,"
-        " e.g. qemu:///system or qemu+ssh://root@host/system",
-        'lab1: libvirt_uri_aliases.space: "qemu:///a b"' + UNWRITABLE,
-        'lab1: libvirt_uri_aliases.quotes: "qemu:///a\'\\""' + UNWRITABLE,
-        "lab1: libvirt_uri_aliases.srv: 'qemu://system' names a server, which libvirt refuses;"
-        " did you mean qemu:///system?",
-        "lab1: libvirt_uri_aliases.vz: 'vz://session/' names a server, which libvirt refuses;"
-        " did you mean vz:///session?",
+def test_alias_and_uri_errors_are_the_modules_messages():
+    aliases = {'db.old': 'qemu:///system', 'empty': '', 'num': 5, 'srv': 'qemu://system'}
+    found = errors(libvirt_uri_aliases=aliases)
+    assert found[:3] == [
+        "lab1: libvirt_uri_aliases: alias name 'db.old' is not a valid alias name: aliases may only contain the"
+        " characters A-Z, a-z, 0-9, '_' and '-', and must not be empty",
+        "lab1: libvirt_uri_aliases.empty: the URI of alias 'empty' is empty: an alias needs a URI such as"
+        " qemu:///system",
+        "lab1: libvirt_uri_aliases.num: the URI of alias 'num' must be a string, got 5",
     ]
+    assert found[3].startswith("lab1: libvirt_uri_aliases.srv: the URI of alias 'srv' 'qemu://system' is refused: ")
+    assert len(found) == 4
     assert errors(libvirt_uri_aliases=['a']) == [
         'lab1: libvirt_uri_aliases must be a dict of alias name -> URI, got ["a"]']
 
 
-@pytest.mark.parametrize('default, exclusive, message', [
-    (5, False, 'lab1: libvirt_uri_default: must be a string (an alias name or a URI; an empty string'
-               ' removes it), got 5'),
-    ('bad.alias', False, "lab1: libvirt_uri_default: 'bad.alias' is neither a URI (scheme:...) nor an"
-                         " alias name (%s)" % CHARS),
-    ('qemu:///a b', False, 'lab1: libvirt_uri_default: "qemu:///a b"' + UNWRITABLE),
-    ('nope', True, "lab1: libvirt_uri_default: 'nope' is not one of the aliases this file will have (lab)"),
-])
-def test_default_errors(default, exclusive, message):
-    assert errors(libvirt_uri_default=default, libvirt_uri_aliases_exclusive=exclusive,
-                  libvirt_uri_aliases={'lab': 'qemu:///system'}) == [message]
+def test_default_errors():
+    assert errors(libvirt_uri_default=5) == [
+        'lab1: libvirt_uri_default: uri_default must be a string (an alias name or a URI; an empty string'
+        ' removes it), got 5']
+    assert errors(libvirt_uri_default='nope', libvirt_uri_aliases_exclusive=True,
+                  libvirt_uri_aliases={'lab': 'qemu:///system'}) == [
+        "lab1: libvirt_uri_default: uri_default 'nope' is neither an alias defined in the file nor a URI libvirt"
+        " can use (a URI needs a driver, such as qemu:///system)"]
+    # Not exclusive: the file may hold the alias already.
+    assert errors(libvirt_uri_default='nope') == []
+
+
+def test_user_default_naming_a_system_alias_needs_inheritance():
+    variables = dict(libvirt_uri_aliases={'hv9': 'qemu:///system'}, libvirt_uri_users=[
+        {'user': 'alice', 'default': 'hv9'}])
+    assert errors(**variables) == []
+    assert errors(libvirt_uri_users_inherit=False, **variables) == [
+        "lab1: libvirt_uri_users[0].default: uri_default 'hv9' is an alias of /etc/libvirt/libvirt.conf only, not"
+        " of this user's file: libvirt reads /etc/libvirt/libvirt.conf only for root; every other account reads"
+        " only its own $XDG_CONFIG_HOME/libvirt/libvirt.conf, so an alias of the system file means nothing to a"
+        " user"]
 
 
 def test_mesh_errors():
@@ -162,53 +167,46 @@ def test_mesh_errors():
                   libvirt_uri_alias_uri_template='qemu+ssh://root@example.com/system') == [
         "lab1: libvirt_uri_alias_uri_template: 'qemu+ssh://root@example.com/system' does not contain the"
         " {{ host }} placeholder (keep the value marked !unsafe so that Ansible leaves it to the role)"]
-    assert errors(libvirt_uri_aliases_from_group='hypervisors', libvirt_uri_alias_uri_template='{{ host }}') == [
-        "lab1: libvirt_uri_alias_uri_template: the URI made for host '%s' (address '%s') is '%s', which is"
-        " not a usable URI (it must start with a scheme such as qemu+ssh: and hold no whitespace or double"
-        " quote)" % (host, address, address)
-        for host, address in (('hv1.example.com', 'hv1.example.com'), ('hv2', '10.0.0.12'))]
+    found = errors(libvirt_uri_aliases_from_group='hypervisors', libvirt_uri_alias_uri_template='{{ host }}')
+    assert [m.split(' is refused: ')[0] for m in found] == [
+        "lab1: libvirt_uri_alias_uri_template: the URI made for host 'hv1.example.com' (address"
+        " 'hv1.example.com') 'hv1.example.com'",
+        "lab1: libvirt_uri_alias_uri_template: the URI made for host 'hv2' (address '10.0.0.12') '10.0.0.12'"]
 
 
 def test_user_errors():
-    users = [1, {}, {'user': ''}, {'user': 'bad user'}, {'user': 'alice', 'xdg_config_home': 'rel'},
+    users = [1, {}, {'user': ''}, {'user': 'alice', 'xdg_config_home': 'rel'},
              {'user': 'bob', 'aliases': ['x']}, {'user': 'alice', 'xdg_config_home': 'rel'},
-             {'user': 'carol', 'default': 'x', 'exclusive': True, 'aliases': {'y': 'test:///default'}}]
+             {'user': 'carol', 'default': 'x', 'exclusive': True, 'aliases': {'y': 'test:///default'}},
+             {'user': 'dave', 'defualt': 'x'}]
     assert errors(libvirt_uri_users=users) == [
-        'lab1: libvirt_uri_users[0] needs a "user" (an account name), got 1',
-        'lab1: libvirt_uri_users[1] needs a "user" (an account name), got {}',
-        'lab1: libvirt_uri_users[2] needs a "user" (an account name), got {"user": ""}',
-        "lab1: libvirt_uri_users[3].user: 'bad user' is not a valid account name",
-        "lab1: libvirt_uri_users[4].xdg_config_home: 'rel' must be an absolute path",
-        'lab1: libvirt_uri_users[5].aliases must be a dict of alias name -> URI, got ["x"]',
-        "lab1: libvirt_uri_users[6].xdg_config_home: 'rel' must be an absolute path",
-        "lab1: libvirt_uri_users[6]: user 'alice' is already listed at libvirt_uri_users[4] for the same"
+        'lab1: libvirt_uri_users[0] needs a "user" (an account name or uid), got 1',
+        'lab1: libvirt_uri_users[1] needs a "user" (an account name or uid), got {}',
+        'lab1: libvirt_uri_users[2] needs a "user" (an account name or uid), got {"user": ""}',
+        "lab1: libvirt_uri_users[3].xdg_config_home: xdg_config_home 'rel' of user 'alice' is not an absolute path",
+        'lab1: libvirt_uri_users[4].aliases must be a dict of alias name -> URI, got ["x"]',
+        "lab1: libvirt_uri_users[5].xdg_config_home: xdg_config_home 'rel' of user 'alice' is not an absolute path",
+        "lab1: libvirt_uri_users[5]: user 'alice' is already listed at libvirt_uri_users[3] for the same"
         " file; merge the two entries",
-        "lab1: libvirt_uri_users[7].default: 'x' is not one of the aliases this file will have (y)",
+        'lab1: libvirt_uri_users[7]: unknown key defualt; the keys are user, default, aliases, exclusive,'
+        ' xdg_config_home',
+        "lab1: libvirt_uri_users[6].default: uri_default 'x' is neither an alias defined in the file nor a URI"
+        " libvirt can use (a URI needs a driver, such as qemu:///system)",
     ]
     assert errors(libvirt_uri_users='alice') == [
         'lab1: libvirt_uri_users must be a list of {user, default, aliases, exclusive, xdg_config_home},'
         ' got "alice"']
 
 
-def test_errors_leave_no_targets():
-    result = plan(libvirt_uri_default='qemu:///system', libvirt_uri_aliases={'a b': 'qemu:///system'})
-    assert result['targets'] == []
-    assert len(result['errors']) == 1
-
-
 @pytest.mark.parametrize('variables, message', [
-    ('x', "libvirt_uri_role_plan expects a dict of the libvirt_uri role variables (libvirt_uri_default,"
-          " libvirt_uri_aliases, libvirt_uri_aliases_exclusive, libvirt_uri_aliases_from_group,"
-          " libvirt_uri_alias_uri_template, libvirt_uri_users), got str: 'x'"),
+    ('x', "libvirt_uri_role_plan expects a dict of the libvirt_uri role variables (%s), got str: 'x'"),
     ({'libvirt_uri_alias': {}}, 'libvirt_uri_role_plan: unknown variable libvirt_uri_alias; the role'
-                                ' variables it reads are libvirt_uri_default, libvirt_uri_aliases,'
-                                ' libvirt_uri_aliases_exclusive, libvirt_uri_aliases_from_group,'
-                                ' libvirt_uri_alias_uri_template, libvirt_uri_users'),
+                                ' variables it reads are %s'),
 ])
 def test_bad_filter_input(variables, message):
     with pytest.raises(AnsibleFilterError) as info:
         libvirt_uri_role_plan(variables, 'lab1')
-    assert str(info.value) == message
+    assert str(info.value) == message % ', '.join(ROLE_VARIABLES)
 
 
 # ============================================================ through the role
@@ -247,8 +245,8 @@ def test_role_refuses_on_the_controller(tmp_path):
     assert proc.returncode == 2, output
     assert 'Traceback' not in output
     assert 'TASK [virtkit.libvirt_client.libvirt_uri : Check alias names, URIs and defaults]' in output
-    assert ("hv1.example.com: libvirt_uri_aliases: alias name 'db.old' is invalid: libvirt allows only %s"
-            " (and at least one of them)" % CHARS) in output
+    assert ("hv1.example.com: libvirt_uri_aliases: alias name 'db.old' is not a valid alias name: aliases may"
+            " only contain the characters A-Z, a-z, 0-9, '_' and '-', and must not be empty") in output
     assert 'Configure libvirt client configuration files' not in output
     result = json.loads((tmp_path / 'plan.json').read_text())
     assert result['errors'] == []

@@ -3,9 +3,6 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """The Libvirt_client lens through ConfTree: byte-identical round trips and edits."""
 
-from __future__ import (absolute_import, division, print_function)
-__metaclass__ = type
-
 import glob
 import os
 import re

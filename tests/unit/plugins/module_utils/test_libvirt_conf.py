@@ -10,9 +10,6 @@ differential test (test_libvirt_conf_virsh.py) keeps checking the parser
 against it.
 """
 
-from __future__ import (absolute_import, division, print_function)
-__metaclass__ = type
-
 import errno
 import os
 import pathlib

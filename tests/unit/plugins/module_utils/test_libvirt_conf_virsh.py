@@ -12,9 +12,6 @@ libvirt makes while connecting) must accept it iff virsh does, and reject it
 with the message virsh prints after 'error: '.
 """
 
-from __future__ import (absolute_import, division, print_function)
-__metaclass__ = type
-
 import os
 import pwd
 import random

@@ -14,9 +14,6 @@ case is resolved by ``resolve()`` and by ``virsh [-c NAME] uri`` run as
 the same URI or the same error message.
 """
 
-from __future__ import (absolute_import, division, print_function)
-__metaclass__ = type
-
 import os
 import random
 import shutil

@@ -1,0 +1,118 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 virtkit.libvirt_client contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# This file is PRIVATE to the virtkit.libvirt_client collection: other collections,
+# roles and playbooks must not import it.  Its names and behaviour change without
+# notice or deprecation, in any release.
+
+"""The input rules of the collection, in one place.
+
+What may be written into a libvirt.conf file as an alias name, an alias's
+URI or ``uri_default``, checked with the same functions on the target (by
+the modules) and on the controller (by the role's plan and the adopt
+writer), so that both refuse the same values with the same message.  The
+character class of alias names lives in ``_libvirt_conf`` (libvirt's own
+rule for reading entries); the URI rules in ``_libvirt_uri``.
+"""
+
+from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_conf as libvirt_conf
+from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_uri import (
+    URIError, check_connect_uri,
+)
+
+ALIAS_CHARS_TEXT = "A-Z, a-z, 0-9, '_' and '-'"
+
+# What a user who is not root reads instead of the system file.
+USERS_DO_NOT_READ_SYSTEM = ('libvirt reads /etc/libvirt/libvirt.conf only for root; every other account reads only '
+                            'its own $XDG_CONFIG_HOME/libvirt/libvirt.conf, so an alias of the system file means '
+                            'nothing to a user')
+
+
+class RuleError(ValueError):
+    """A value the collection refuses; ``str()`` names the value and the rule."""
+
+    def __init__(self, message):
+        super(RuleError, self).__init__(message)
+        self.message = message
+
+
+def is_alias_name(name):
+    """Whether ``name`` is a non-empty string libvirt accepts as an alias name."""
+    return isinstance(name, str) and name != '' and libvirt_conf.ALIAS_NAME_RE.match(name) is not None
+
+
+def alias_name_from(text):
+    """``text`` with every character libvirt refuses in an alias name replaced by '-'."""
+    return ''.join(c if is_alias_name(c) else '-' for c in str(text))
+
+
+def check_alias_name(name, what='alias name'):
+    if not is_alias_name(name):
+        raise RuleError("%s %r is not a valid alias name: aliases may only contain the characters %s, and must "
+                        "not be empty" % (what, name, ALIAS_CHARS_TEXT))
+
+
+def check_uri(uri, what='uri', context=None):
+    """An alias's URI or a URI ``uri_default``: one libvirt connects with and libvirt.conf can hold.
+
+    ``context`` describes the client that reads the file, as keyword arguments of ``check_connect_uri``:
+    ``root`` (the system file is read by root), the file's ``remote_mode`` and ``remote_proxy``, and the
+    ``libvirt_version`` of the host, when known.
+    """
+    if uri is None or uri == '':
+        raise RuleError('%s is empty: an alias needs a URI such as qemu:///system' % what)
+    if not isinstance(uri, str):
+        raise RuleError('%s must be a string, got %r' % (what, uri))
+    try:
+        check_connect_uri(uri, **(context or {}))
+    except URIError as exc:
+        raise RuleError('%s %r is refused: %s' % (what, uri, exc.message))
+
+
+def check_aliases(aliases, context=None):
+    """Every name and URI of an alias dict; returns the (name, uri) pairs in order."""
+    pairs = []
+    for name, uri in aliases.items():
+        check_alias_name(name, 'alias name')
+        if not isinstance(uri, str):
+            raise RuleError('the URI of alias %r must be a string, got %r' % (name, uri))
+        check_uri(uri, 'the URI of alias %r' % (name,), context)
+        pairs.append((name, uri))
+    return pairs
+
+
+def check_default(default, aliases, complete=True, system_aliases=(), what='uri_default', context=None):
+    """Check a ``uri_default`` to be written into a file that will define ``aliases``.
+
+    A default shaped like an alias name must be one of ``aliases``.  When
+    ``complete`` is false (the file may hold aliases nobody listed), a name
+    outside ``aliases`` is accepted, unless it is one of ``system_aliases``
+    (the aliases of /etc/libvirt/libvirt.conf, when the file is a user's):
+    then it is refused with the reason, since the user never reads them.
+    Any other default must be a usable URI.  The empty string and None pass
+    (they remove or keep the setting).
+    """
+    if default is None or default == '':
+        return
+    if not isinstance(default, str):
+        raise RuleError('%s must be a string (an alias name or a URI; an empty string removes it), got %r'
+                        % (what, default))
+    if is_alias_name(default):
+        if default in aliases:
+            return
+        if default in system_aliases:
+            raise RuleError('%s %r is an alias of /etc/libvirt/libvirt.conf only, not of this user\'s file: %s'
+                            % (what, default, USERS_DO_NOT_READ_SYSTEM))
+        if not complete:
+            return
+        raise RuleError("%s %r is neither an alias defined in the file nor a URI libvirt can use "
+                        "(a URI needs a driver, such as qemu:///system)" % (what, default))
+    check_uri(default, what, context)
+
+
+def check_entry_name(name):
+    """A ``name`` given to remove an entry (possibly a malformed one): anything one line can hold."""
+    if not isinstance(name, str) or name == '' or '\n' in name or '\r' in name:
+        raise RuleError('name %r cannot name an alias entry: it is empty or holds a line break' % (name,))

@@ -1,0 +1,415 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 virtkit.libvirt_client contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+DOCUMENTATION = r'''
+---
+module: libvirt_uri_accounts
+short_description: Give root and every account of a host their libvirt URI aliases and C(uri_default), in one call
+version_added: 0.2.0
+description:
+  - libvirt reads C(/etc/libvirt/libvirt.conf) only when the effective uid is 0. Every other account reads only its own
+    C($XDG_CONFIG_HOME/libvirt/libvirt.conf), and never falls back to the system file. A default meant for a whole
+    host therefore has to be written into each account's file too.
+  - This module manages, in one run, the system file and the files of the accounts it selects, an explicit list
+    (O(users)), the members of a group (O(users_from_group)) and every local account (O(all_users)), plus
+    C(/etc/skel/.config/libvirt/libvirt.conf) for accounts created later (O(skel)).
+  - With O(inherit), every selected account gets the system file's aliases and C(uri_default) as they are after the
+    run, since it cannot read that file; an O(users) entry for the same account overrides or adds per key.
+  - Each file is edited in place exactly as M(virtkit.libvirt_client.libvirt_uri_alias) edits one, with the same
+    checks and guarantees. A user's files and directories are created as that user, and no link below a home is
+    followed.
+  - An account whose home is unsafe (missing, owned by someone else, or with a symbolic link or a foreign
+    directory on the way to the file) is left untouched and named in RV(unsafe) with the reason (a file a value
+    cannot go into, in RV(refused)). The other
+    accounts are still done; the module then fails, listing them.
+author:
+  - virtkit.libvirt_client maintainers (@virtkit)
+requirements:
+  - python-augeas on the target, only when a file has to change (see M(virtkit.libvirt_client.libvirt_uri_alias)).
+  - Python 3 on the target.
+attributes:
+  check_mode:
+    support: full
+    description: Reports what would change in each file, with the diffs, and writes or creates nothing.
+  diff_mode:
+    support: full
+    description: Returns one diff per file, with the file's path in its headers.
+  platform:
+    support: full
+    platforms: posix
+    description: Any POSIX host with libaugeas and its Python bindings; accounts are read through NSS.
+options:
+  system:
+    description:
+      - What C(/etc/libvirt/libvirt.conf) must say. Omitted or V(null), the system file is not changed (it is still
+        read, for O(inherit)).
+    type: dict
+    suboptions:
+      aliases:
+        description: Aliases, alias name to URI, as O(virtkit.libvirt_client.libvirt_uri_alias#module:aliases).
+        type: dict
+        default: {}
+      exclusive:
+        description: Remove every alias entry not in O(system.aliases).
+        type: bool
+        default: false
+      uri_default:
+        description: The C(uri_default); the empty string removes it; omitted, it is left alone.
+        type: str
+  users:
+    description:
+      - Accounts with settings of their own. Each is managed even when it is in no group selected.
+      - An entry for an account with uid 0 applies to the system file, which is what libvirt reads for root.
+    type: list
+    elements: dict
+    default: []
+    suboptions:
+      user:
+        description: The account, a name or a uid.
+        type: str
+        required: true
+      aliases:
+        description: Aliases added to (and, for a name also inherited, replacing) the inherited ones.
+        type: dict
+        default: {}
+      exclusive:
+        description: Remove every alias entry the account's file should not hold. Default, with O(inherit), that of
+          O(system.exclusive), else V(false).
+        type: bool
+      uri_default:
+        description: The account's C(uri_default), overriding the inherited one; the empty string removes it.
+        type: str
+      xdg_config_home:
+        description: The account's C(XDG_CONFIG_HOME), an absolute path inside its home. Default C(~/.config).
+        type: path
+  users_from_group:
+    description:
+      - A group whose every member is managed, primary and supplementary members alike, read through NSS (as
+        C(getent) does), so directory-service members count where they can be enumerated. Empty for none.
+    type: str
+    default: ''
+  all_users:
+    description:
+      - Manage every account whose uid lies between C(UID_MIN) and C(UID_MAX) of C(/etc/login.defs) (1000 and 60000
+        when they are not set) and whose home directory exists.
+    type: bool
+    default: false
+  skel:
+    description:
+      - Manage C(/etc/skel/.config/libvirt/libvirt.conf) too, with the system file's aliases and C(uri_default), so
+        that accounts created later start with them.
+    type: bool
+    default: false
+  inherit:
+    description:
+      - Give every selected account (and O(skel)) the system file's aliases and C(uri_default). With V(false), an
+        account gets only what its O(users) entry says, and an account without one is left alone.
+    type: bool
+    default: true
+  backup:
+    description: Keep a timestamped copy of each file before changing it.
+    type: bool
+    default: false
+notes:
+  - A selected account whose file would not change is not touched; one that would get no setting at all gets no
+    file.
+  - The system file is handled first, then O(skel), then the accounts in the order of O(users), the group's members
+    and the other accounts, each once.
+seealso:
+  - module: virtkit.libvirt_client.libvirt_uri_alias
+  - module: virtkit.libvirt_client.libvirt_uri_info
+  - name: The libvirt_uri role
+    description: Sets these from inventory variables (C(libvirt_uri_*)).
+    link: https://github.com/virtkit/libvirt_client/tree/main/roles/libvirt_uri
+'''
+
+EXAMPLES = r'''
+- name: One default for root and every member of the libvirt group, now and later
+  virtkit.libvirt_client.libvirt_uri_accounts:
+    system:
+      aliases:
+        hail: qemu+ssh://root@hail.cloud.example.com/system
+      uri_default: hail
+    users_from_group: libvirt
+    skel: true
+
+- name: Everyone gets the system settings; alice works on her own hypervisor
+  virtkit.libvirt_client.libvirt_uri_accounts:
+    system:
+      aliases:
+        hail: qemu+ssh://root@hail.cloud.example.com/system
+      uri_default: hail
+    all_users: true
+    users:
+      - user: alice
+        aliases:
+          lab: qemu+ssh://alice@lab.example.com/system
+        uri_default: lab
+'''
+
+RETURN = r'''
+files:
+  description: One entry per file handled, in the order they were handled.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    path:
+      description: The file.
+      type: str
+      sample: /home/alice/.config/libvirt/libvirt.conf
+    scope:
+      description: V(system), V(skel) or V(user).
+      type: str
+      sample: user
+    user:
+      description: The account whose file it is (V(root) for the system file), or null for O(skel).
+      type: str
+      sample: alice
+    changed:
+      description: Whether the file was (or would be) changed.
+      type: bool
+    aliases:
+      description: The well-formed C(uri_aliases) entries after the run, C({name, uri}), in file order.
+      type: list
+      elements: dict
+    uri_default:
+      description: The C(uri_default) after the run, or null.
+      type: str
+    malformed:
+      description: Malformed C(uri_aliases) entries of the file after the run.
+      type: list
+      elements: str
+    failed:
+      description: True when this file was left untouched because of a problem; RV(files[].msg) says which.
+      type: bool
+    msg:
+      description: Why the file was left untouched.
+      type: str
+unsafe:
+  description: The accounts left untouched, C({user, path, reason}).
+  returned: always
+  type: list
+  elements: dict
+  sample: [{"user": "bob", "path": "/home/bob/.config/libvirt/libvirt.conf",
+            "reason": "'/home/bob/.config' is a symbolic link or not a directory; refusing to follow it"}]
+refused:
+  description:
+    - The files left untouched because a value cannot go into them, C({user, path, reason}), for example a URI
+      that libvirt refuses for a user but accepts for root.
+  returned: always
+  type: list
+  elements: dict
+  sample: []
+accounts:
+  description: The accounts selected, by name, in the order they were handled (root stands for the system file).
+  returned: always
+  type: list
+  elements: str
+  sample: [alice, bob]
+missing_python_augeas:
+  description: True when a file had to change and python-augeas cannot be imported on the target.
+  returned: on that failure
+  type: bool
+diff:
+  description: In diff mode, one C({before_header, after_header, before, after}) per file, headers naming the file.
+  returned: in diff mode
+  type: list
+  elements: dict
+'''
+
+import os
+
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.common.text.converters import to_native
+
+from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_accounts as accounts
+from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_edit as engine
+from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_files as libvirt_files
+from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_edit import Refusal
+
+SKEL_PATH = '/etc/skel/.config/libvirt/libvirt.conf'
+
+
+def select_accounts(params):
+    """[(passwd entry, explicit entry or None)], each account once, in the module's order."""
+    explicit = []
+    for entry in params['users']:
+        try:
+            pw = libvirt_files.lookup_user(entry['user'])
+        except libvirt_files.FileError as exc:
+            raise Refusal('users: %s' % exc)
+        explicit.append((pw, entry))
+    try:
+        more = accounts.select((), params['users_from_group'], params['all_users'])
+    except accounts.SelectionError as exc:
+        raise Refusal(str(exc))
+    listed = set(pw.pw_uid for pw, entry in explicit)
+    return explicit + [(pw, None) for pw in more if pw.pw_uid not in listed]
+
+
+def merged_spec(base, entry, backup):
+    """The spec of an account's file: the inherited settings, overridden or extended by its own entry."""
+    aliases = dict(base['aliases']) if base else {}
+    exclusive = base['exclusive'] if base else False
+    default = base['uri_default'] if base else None
+    if entry is not None:
+        aliases.update(entry.get('aliases') or {})
+        if entry.get('exclusive') is not None:
+            exclusive = entry['exclusive']
+        if entry.get('uri_default') is not None:
+            default = entry['uri_default']
+    if not aliases and not exclusive and default is None:
+        return None
+    return engine.new_spec(aliases=aliases, exclusive=exclusive, uri_default=default, backup=backup)
+
+
+class Run(object):
+    def __init__(self, module):
+        self.module = module
+        self.params = module.params
+        self.files = []
+        self.unsafe = []
+        self.refused = []
+        self.diffs = []
+        self.changed = False
+
+    def apply(self, scope, user, path, opener, spec, record=True):
+        try:
+            result = engine.apply(self.module, opener, path, spec,
+                                  user_attrs=(-1, -1, None) if scope == 'user' else None, root=scope == 'system')
+        except (Refusal, libvirt_files.FileError) as exc:
+            result = dict(path=path, changed=False, failed=True, msg=to_native(exc))
+            if record:
+                # A file or directory that is not safe to use, or a value this file cannot take.
+                (self.unsafe if isinstance(exc, libvirt_files.FileError) else self.refused).append(
+                    dict(user=user, path=path, reason=to_native(exc)))
+        result['scope'] = scope
+        result['user'] = user
+        if record:
+            if 'diff' in result:
+                self.diffs.append(result.pop('diff'))
+            self.changed = self.changed or result['changed']
+            self.files.append(result)
+        return result
+
+    def untouched(self, pw, path, reason):
+        self.files.append(dict(path=path, scope='user', user=pw.pw_name, changed=False, failed=True, msg=reason))
+        self.unsafe.append(dict(user=pw.pw_name, path=path, reason=reason))
+
+    @staticmethod
+    def system_opener(path, follow=True):
+        return lambda create: libvirt_files.open_system_target(path, create, follow)
+
+    def system_file(self, selected):
+        """Handle (or, when unmanaged, read) the system file; returns its result or None."""
+        params = self.params
+        system = params['system']
+        root_entries = [entry for pw, entry in selected if pw.pw_uid == 0 and entry is not None]
+        path = libvirt_files.system_path()
+        spec = None
+        if system is not None or root_entries:
+            base = None
+            if system is not None:
+                base = dict(aliases=system['aliases'] or {}, exclusive=system['exclusive'],
+                            uri_default=system['uri_default'])
+            spec = merged_spec(base, root_entries[0] if root_entries else None, params['backup'])
+        if spec is not None:
+            return self.apply('system', 'root', path, self.system_opener(path), spec)
+        if params['inherit'] or params['skel']:
+            # Only read: a spec that asks for nothing never writes or creates.
+            return self.apply('system', 'root', path, self.system_opener(path), engine.new_spec(), record=False)
+        return None
+
+    def run(self):
+        params = self.params
+        selected = select_accounts(params)
+        system_result = self.system_file(selected)
+        inherited = None
+        if system_result is not None and not system_result.get('failed'):
+            aliases = {}
+            for alias in system_result['aliases']:
+                # The first entry of a name is the one libvirt uses.
+                aliases.setdefault(alias['name'], alias['uri'])
+            inherited = dict(aliases=aliases, exclusive=(params['system'] or {}).get('exclusive') or False,
+                             uri_default=system_result['uri_default'])
+        if params['skel'] and inherited is not None:
+            spec = merged_spec(inherited, None, params['backup'])
+            if spec is not None:
+                self.apply('skel', None, SKEL_PATH, self.system_opener(SKEL_PATH, follow=False), spec)
+        names = []
+        for pw, entry in selected:
+            names.append(pw.pw_name)
+            if pw.pw_uid == 0:
+                continue
+            if params['inherit'] and inherited is None and system_result is not None:
+                self.untouched(pw, libvirt_files.config_path(pw.pw_uid, pw.pw_dir, (entry or {}).get('xdg_config_home')),
+                               'cannot inherit the settings of %s: %s' % (system_result['path'], system_result['msg']))
+                continue
+            spec = merged_spec(inherited if params['inherit'] else None, entry, params['backup'])
+            if spec is not None:
+                self.apply_user(pw, entry, spec)
+        return names
+
+    def apply_user(self, pw, entry, spec):
+        xdg = (entry or {}).get('xdg_config_home')
+        path = libvirt_files.config_path(pw.pw_uid, pw.pw_dir, xdg)
+        try:
+            home, rel = libvirt_files.user_config_path(pw, xdg)
+        except libvirt_files.FileError as exc:
+            self.untouched(pw, path, to_native(exc))
+            return
+        self.apply('user', pw.pw_name, os.path.join(home, rel),
+                   lambda create: libvirt_files.open_user_target(pw, rel, create), spec)
+
+
+def main():
+    alias_spec = dict(type='dict', default={})
+    module = AnsibleModule(
+        argument_spec=dict(
+            system=dict(type='dict', options=dict(
+                aliases=alias_spec,
+                exclusive=dict(type='bool', default=False),
+                uri_default=dict(type='str'),
+            )),
+            users=dict(type='list', elements='dict', default=[], options=dict(
+                user=dict(type='str', required=True),
+                aliases=alias_spec,
+                exclusive=dict(type='bool'),
+                uri_default=dict(type='str'),
+                xdg_config_home=dict(type='path'),
+            )),
+            users_from_group=dict(type='str', default=''),
+            all_users=dict(type='bool', default=False),
+            skel=dict(type='bool', default=False),
+            inherit=dict(type='bool', default=True),
+            backup=dict(type='bool', default=False),
+        ),
+        supports_check_mode=True,
+    )
+    run = Run(module)
+    try:
+        names = run.run()
+    except engine.MissingAugeas as exc:
+        module.fail_json(msg=missing_required_lib(engine.AUGEAS_PACKAGES), exception=exc.traceback,
+                         missing_python_augeas=True, changed=run.changed, files=run.files)
+    except (Refusal, libvirt_files.FileError) as exc:
+        module.fail_json(msg=to_native(exc), changed=run.changed, files=run.files, unsafe=run.unsafe,
+                         refused=run.refused)
+    result = dict(changed=run.changed, files=run.files, unsafe=run.unsafe, refused=run.refused, accounts=names)
+    if module._diff:
+        result['diff'] = run.diffs
+    untouched = run.unsafe + run.refused
+    if untouched:
+        module.fail_json(msg='%d file(s) left untouched: %s' % (
+            len(untouched), '; '.join('%s (%s): %s' % (u['user'] or 'skel', u['path'], u['reason'])
+                                      for u in untouched)),
+            **result)
+    module.exit_json(**result)
+
+
+if __name__ == '__main__':
+    main()

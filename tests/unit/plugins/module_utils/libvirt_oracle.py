@@ -1,0 +1,204 @@
+# Copyright (c) 2026 virtkit.libvirt_client contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Real libvirt clients (``virsh``, ``virt-admin``) as judges for the differential tests.
+
+``LibvirtOracle(root='/')`` is this machine's libvirt (9.0 on Debian 12).  Another
+installation is plugged in by the root of its file system: ``LibvirtOracle('/srv/trixie')``
+runs that root's ``virsh`` and ``virt-admin`` through ``chroot``, for instance libvirt 11.3
+from a Debian 13 root built by debootstrap.  ``oracles()`` returns this machine's oracle
+plus one per root listed in the environment variable ``VIRTKIT_LIBVIRT_ROOTS``
+(colon-separated), so the same tests run against every libvirt version at hand.
+
+Each call writes the client configuration it is given into a fresh directory and runs
+the client either as ``nobody`` with ``XDG_CONFIG_HOME`` pointing there, or as root with
+that directory bind-mounted over ``/etc/libvirt`` in a private mount namespace
+(``unshare -m``), so the machine's own configuration is never read or changed.  A
+stand-in ``ssh`` (and ``nc``) that exits 1 at once comes first on ``PATH``: nothing is
+ever contacted, and the tests use the hosts 127.0.0.1 and ::1 only.
+"""
+
+import os
+import shutil
+import subprocess
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+
+ROOTS_VARIABLE = 'VIRTKIT_LIBVIRT_ROOTS'
+STAND_IN = '#!/bin/sh\nexit 1\n'
+MARK = '@@virtkit@@'
+
+
+class OracleError(Exception):
+    """The client did not run as expected (missing binary, timeout, unreadable output)."""
+
+
+class LibvirtOracle(object):
+    """One libvirt client installation, this machine's (root '/') or one in another root."""
+
+    def __init__(self, root='/', timeout=120):
+        self.root = os.path.abspath(root)
+        self.prefix = [] if self.root == '/' else ['chroot', self.root]
+        self.timeout = timeout
+        for tool in ('virsh', 'virt-admin'):
+            if not os.path.exists(self.host_path('/usr/bin/' + tool)):
+                raise OracleError('%s has no /usr/bin/%s: install libvirt-clients there' % (self.root, tool))
+        self.version = self._plain(['virsh', '--version']).strip()
+        self.name = 'libvirt-%s' % self.version
+
+    def __repr__(self):
+        return 'LibvirtOracle(%r, version %s)' % (self.root, self.version)
+
+    def host_path(self, inside):
+        """The path on this machine of ``inside``, a path as the oracle's programs see it."""
+        return inside if self.root == '/' else os.path.join(self.root, inside.lstrip('/'))
+
+    def _plain(self, argv):
+        proc = subprocess.run(self.prefix + argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              stdin=subprocess.DEVNULL, timeout=self.timeout, check=False)
+        if proc.returncode != 0:
+            raise OracleError('%s failed: %s' % (' '.join(self.prefix + argv), proc.stderr.decode()))
+        return proc.stdout.decode('utf-8', 'surrogateescape')
+
+    def workdir(self):
+        """A fresh directory (path inside the oracle's root), readable by nobody; remove with cleanup()."""
+        base = tempfile.mkdtemp(prefix='virtkit_oracle_', dir=self.host_path('/tmp'))
+        os.chmod(base, 0o755)
+        for sub in ('bin', 'home', 'home/libvirt', 'etc'):
+            os.mkdir(os.path.join(base, sub))
+            os.chmod(os.path.join(base, sub), 0o755)
+        for tool in ('ssh', 'nc'):
+            path = os.path.join(base, 'bin', tool)
+            with open(path, 'w') as handle:
+                handle.write(STAND_IN)
+            os.chmod(path, 0o755)
+        return base if self.root == '/' else '/' + os.path.relpath(base, self.root)
+
+    def cleanup(self, work):
+        shutil.rmtree(self.host_path(work))
+
+    def _command(self, work, argv, as_root, conf_name, conf_text, env):
+        """The command line running ``argv`` with ``conf_text`` as the client's ``conf_name``."""
+        home = work + '/home'
+        conf_dir = work + '/etc' if as_root else home + '/libvirt'
+        for name in os.listdir(self.host_path(conf_dir)):
+            os.unlink(os.path.join(self.host_path(conf_dir), name))
+        if conf_text is not None:
+            path = self.host_path(conf_dir + '/' + conf_name)
+            with open(path, 'w') as handle:
+                handle.write(conf_text)
+            os.chmod(path, 0o644)
+        variables = {'PATH': work + '/bin:/usr/bin:/bin', 'LC_ALL': 'C.UTF-8', 'HOME': home,
+                     'LIBVIRT_AUTOSTART': '0'}
+        if not as_root:
+            variables['XDG_CONFIG_HOME'] = home
+        variables.update(env or {})
+        command = ['env', '-i'] + ['%s=%s' % item for item in sorted(variables.items())] + argv
+        if as_root:
+            return (['unshare', '-m', 'sh', '-c', 'mount --bind "$1" "$2" && shift 2 && exec "$@"', 'sh',
+                     self.host_path(conf_dir), self.host_path('/etc/libvirt')] + self.prefix + command)
+        return self.prefix + ['runuser', '-u', 'nobody', '--'] + command
+
+    def _run(self, command):
+        try:
+            # restore_signals=False: the client inherits Python's ignored SIGPIPE, so a transport
+            # command that exits at once (the stand-in ssh) fails the connection instead of
+            # killing the client.
+            proc = subprocess.run(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                  stderr=subprocess.STDOUT, timeout=self.timeout, check=False,
+                                  restore_signals=False)
+        except subprocess.TimeoutExpired:
+            raise OracleError('timed out: %s' % ' '.join(command[:12]))
+        return proc.returncode, proc.stdout.decode('utf-8', 'surrogateescape')
+
+    def connect_many(self, uris, conf_text=None, as_root=False, env=None, batch=300, workers=2, raw=False):
+        """``virsh connect URI`` for each of ``uris`` (in batches, one virsh per batch).
+
+        Returns one ``(ok, text)`` per URI: ok True when the connection opened,
+        else text is the last ``error: `` line libvirt printed for it (without
+        ``error: ``); with ``raw``, ``(ok, text, output)`` with all virsh printed for it
+        (libvirt's log lines too, when ``env`` turns logging on).
+        """
+        for uri in uris:
+            if "'" in uri or '\n' in uri:
+                raise OracleError('cannot pass %r in a virsh command line' % uri)
+        chunks = [uris[i:i + batch] for i in range(0, len(uris), batch)]
+
+        def one(chunk):
+            work = self.workdir()
+            try:
+                script = '; '.join("echo %s%d.; connect '%s'" % (MARK, i, uri) for i, uri in enumerate(chunk))
+                script += '; echo %s%d.' % (MARK, len(chunk))
+                _rc, out = self._run(self._command(work, ['virsh', '-q', script], as_root, 'libvirt.conf',
+                                                   conf_text, env))
+            finally:
+                self.cleanup(work)
+            return _split_batch(out, len(chunk), raw)
+
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            results = []
+            for answers in pool.map(one, chunks):
+                results.extend(answers)
+        return results
+
+    def admin_connect_many(self, names, conf_text=None, as_root=False, env=None):
+        """``virt-admin connect NAME`` for each of ``names`` in one virt-admin (None: no name, the default).
+
+        None may only come first (``connect`` without a name reuses the last one).  Returns
+        ``(answers, home)``: one ``(ok, text)`` per name as connect_many gives them, and the
+        HOME the client ran with (the base of ``/session`` sockets).
+        """
+        if None in names[1:]:
+            raise OracleError('None (the default connection) must come first')
+        for name in names:
+            if name is not None and ("'" in name or '\n' in name):
+                raise OracleError('cannot pass %r in a virt-admin command line' % name)
+        commands = ['echo %s%d.; connect%s' % (MARK, i, '' if name is None else " '%s'" % name)
+                    for i, name in enumerate(names)]
+        script = '; '.join(commands) + '; echo %s%d.' % (MARK, len(names))
+        work = self.workdir()
+        try:
+            _rc, out = self._run(self._command(work, ['virt-admin', '-q', script], as_root,
+                                               'libvirt-admin.conf', conf_text, env))
+        finally:
+            self.cleanup(work)
+        return _split_batch(out, len(names)), work + '/home'
+
+    def virt_admin(self, args, conf_text=None, as_root=False, env=None):
+        """Run ``virt-admin -q ARGS``; returns (returncode, error lines without 'error: ', output)."""
+        work = self.workdir()
+        try:
+            rc, out = self._run(self._command(work, ['virt-admin', '-q'] + list(args), as_root,
+                                              'libvirt-admin.conf', conf_text, env))
+            home = work + '/home'
+        finally:
+            self.cleanup(work)
+        errors = [line[len('error: '):] for line in out.splitlines() if line.startswith('error: ')]
+        return rc, errors, out, home
+
+
+def _split_batch(out, count, raw=False):
+    answers = []
+    pieces = out.split(MARK)
+    if len(pieces) != count + 2:
+        raise OracleError('virsh batch output has %d markers instead of %d:\n%s' % (len(pieces) - 1, count + 1,
+                                                                                    out[-2000:]))
+    for index, piece in enumerate(pieces[1:]):
+        if not piece.startswith('%d.' % index):
+            raise OracleError('virsh batch output out of order at %d: %r' % (index, piece[:200]))
+        if index == count:
+            break
+        rest = piece[len('%d.' % index):]
+        errors = [line[len('error: '):] for line in rest.splitlines() if line.startswith('error: ')]
+        answer = (not errors, errors[-1] if errors else '')
+        answers.append(answer + (rest,) if raw else answer)
+    return answers
+
+
+def oracles():
+    """This machine's libvirt plus one oracle per root in $VIRTKIT_LIBVIRT_ROOTS."""
+    found = [LibvirtOracle('/')]
+    for root in os.environ.get(ROOTS_VARIABLE, '').split(':'):
+        if root:
+            found.append(LibvirtOracle(root))
+    return found
