@@ -66,9 +66,9 @@ INTERNAL_ERROR_PREFIX = 'internal error: '
 OVERFLOW_ERROR_PREFIX = 'numerical overflow: '
 
 # The first libvirt release whose parser refuses integers beyond 64 bits
-# (libvirt 9.0 accepts them, 11.3 refuses them; the releases in between are
-# not tested here).
-OVERFLOW_CHECK_SINCE = (10, 0, 0)
+# (libvirt 9.0 accepts them, 11.3 refuses them; like _libvirt_uri, the
+# releases in between, not tested here, are taken to behave like 11.3).
+OVERFLOW_CHECK_SINCE = (9, 1, 0)
 OVERFLOW_WHAT = 'numeric overflow in conf value'
 _LLONG_MAX = 2 ** 63 - 1
 

@@ -54,7 +54,8 @@ This module re-implements those rules in pure Python:
 
 Where libvirt 9.0 and 11.3 differ (only the case of an embedded URI's
 ``root`` parameter so far), ``check_connect_uri`` follows the version it
-is given, the newest by default.
+is given; without one, the libvirt installed on the host it runs on (looked
+up only for a URI where the versions differ), else the newest.
 
 Errors are ``URIError`` (a ``ValueError``).  ``str(error)`` names the value
 and the rule; where libvirt reports the same problem it starts with
@@ -705,7 +706,19 @@ def _check_embed(parts, settings):
         _fail(u"%s (URI '%s': an embedded driver is named by a lower-case driver name without a "
               u'transport)' % (text, uri), uri, RULE_EMBED, text)
     root = None
-    exact = settings.version < (9, 1)
+    version = settings.version
+    if not settings.version_given:
+        # Only a root= whose case matters needs a version: then the host's libvirt decides.
+        exact_first = [index for index, pair in enumerate(parts.pairs) if pair[0] == u'root'][:1]
+        any_first = [index for index, pair in enumerate(parts.pairs) if pair[0].lower() == u'root'][:1]
+        if exact_first != any_first:
+            from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_conf import (
+                host_libvirt_version,
+            )
+            host = host_libvirt_version()
+            if host is not None:
+                version = tuple(host[:2])
+    exact = version < (9, 1)
     for name, value in parts.pairs:
         if name == u'root' or (not exact and name.lower() == u'root'):
             root = value
@@ -976,6 +989,7 @@ class _Settings(object):
             _fail(u'root must be true or false, not %r' % (root,), None, RULE_ARGUMENT)
         self.root = root
         self.version = libvirt_version_tuple(libvirt_version)
+        self.version_given = libvirt_version is not None
 
 
 def _setting_text(value, name):

@@ -1044,3 +1044,20 @@ def test_embed_root_case_follows_the_version_given(uri, old, new):
             assert check_connect_uri(uri, libvirt_version=version) is None
         else:
             assert refusal(check_connect_uri, uri, libvirt_version=version).libvirt_message == want
+
+
+def test_embed_root_case_without_a_version_follows_this_hosts_libvirt():
+    """No version given: the libvirt installed here decides (this machine's virsh says which)."""
+    here = oracle('host').version_tuple
+    for uri in ('qemu:///embed?Root=rel', 'qemu:///embed?ROOT=/x'):
+        try:
+            check_connect_uri(uri, libvirt_version=here)
+            want = None
+        except URIError as caught:
+            want = caught.libvirt_message
+        try:
+            check_connect_uri(uri)
+            got = None
+        except URIError as caught:
+            got = caught.libvirt_message
+        assert got == want, uri
