@@ -291,19 +291,19 @@ def wanted_aliases(params):
     return present, absent
 
 
-def resolve_target(module):
-    """Open the file's directory: returns a libvirt_files.Target or None."""
+def resolve_target(module, create):
+    """Open the file's directory (making missing ones when ``create``): returns a libvirt_files.Target."""
     params = module.params
     if params['path']:
-        return libvirt_files.open_system_target(params['path'], params['create'], params['follow'])
+        return libvirt_files.open_system_target(params['path'], create, params['follow'])
     if params['scope'] == 'system':
-        return libvirt_files.open_system_target(libvirt_files.system_path(), params['create'], params['follow'])
+        return libvirt_files.open_system_target(libvirt_files.system_path(), create, params['follow'])
     user = params['user']
     if user is None and os.geteuid() == 0:
         user = os.environ.get('SUDO_USER') or os.environ.get('DOAS_USER')
     pw = libvirt_files.lookup_user(user if user is not None else os.geteuid())
     home, rel = libvirt_files.user_config_path(pw, params['xdg_config_home'])
-    return libvirt_files.open_user_target(pw, rel, params['create'])
+    return libvirt_files.open_user_target(pw, rel, create)
 
 
 def load(path, data):
@@ -547,6 +547,33 @@ def owner_group_mode(module):
     return ids[0], ids[1], bits
 
 
+def read_and_plan(module, target, present, absent):
+    """Read the target's file and work out the new text; nothing is written.
+
+    A missing file counts as empty, and is created only to hold something:
+    removing from it changes nothing.
+    """
+    params = module.params
+    path = target.path
+    if not target.dir_exists and not params['create']:
+        raise Refusal("the directory of '%s' does not exist and create is false" % path)
+    if not module.check_mode:
+        target.remove_stale_temps()
+    data = target.read()
+    if data is None and not params['create']:
+        raise Refusal("'%s' does not exist and create is false" % path)
+    text, entries = load(path, data)
+    if needs_change(entries, params, present, absent):
+        new_text = edit_text(text, entries, path, params, present, absent)
+        aliases, malformed, default = verify(new_text, path, params, present, absent)
+    else:
+        new_text = text
+        aliases, malformed, default = summarize(entries, path)
+    check_default(params, aliases)
+    return dict(path=path, data=data, text=text, new_text=new_text, aliases=aliases, malformed=malformed,
+                default=default, changed=new_text != text)
+
+
 def run(module):
     params = module.params
     present, absent = wanted_aliases(params)
@@ -560,27 +587,21 @@ def run(module):
                           "a user's directory" % ', '.join(given))
         uid, gid, user_mode = owner_group_mode(module)
 
-    target = resolve_target(module)
-    if target is None:
-        raise Refusal('the directory of the libvirt.conf file does not exist and create is false')
+    # Directories are made only when something is written: a check run, a
+    # run that changes nothing and a removal from a missing file create none.
+    target = resolve_target(module, False)
     try:
         target.lock()
-        if not module.check_mode:
-            target.remove_stale_temps()
-        path = target.path
-        data = target.read()
-        if data is None and not params['create']:
-            raise Refusal("'%s' does not exist and create is false" % path)
-        text, entries = load(path, data)
-        if needs_change(entries, params, present, absent):
-            new_text = edit_text(text, entries, path, params, present, absent)
-            aliases, malformed, default = verify(new_text, path, params, present, absent)
-        else:
-            new_text = text
-            aliases, malformed, default = summarize(entries, path)
-        check_default(params, aliases)
+        plan = read_and_plan(module, target, present, absent)
+        if plan['changed'] and not target.dir_exists and not module.check_mode:
+            target.close()
+            target = resolve_target(module, True)
+            target.lock()
+            plan = read_and_plan(module, target, present, absent)
+        path, data, text, new_text = plan['path'], plan['data'], plan['text'], plan['new_text']
+        aliases, malformed, default = plan['aliases'], plan['malformed'], plan['default']
+        changed = plan['changed']
 
-        changed = data is None or new_text != text
         result = dict(changed=changed, path=path, aliases=aliases, uri_default=default,
                       malformed=[m[0] for m in malformed if m[0] is not None])
         if module._diff:
@@ -615,10 +636,11 @@ def run(module):
     finally:
         target.close()
 
-    if not in_user_scope and os.path.exists(path) and not module.check_mode:
+    if not in_user_scope and os.path.exists(path):
+        # In check mode, AnsibleModule only reports the differences.  Its diff
+        # entries (dicts of attributes) do not fit the text diff: not passed.
         file_args = module.load_file_common_arguments(params, path=path)
-        result['changed'] = module.set_fs_attributes_if_different(file_args, result['changed'],
-                                                                  result.get('diff'))
+        result['changed'] = module.set_fs_attributes_if_different(file_args, result['changed'])
     return result
 
 

@@ -46,8 +46,11 @@ def playbook_env(extra=None):
     return env
 
 
-def run_play(tasks, interpreter=None, check=False, diff=False, extra_env=None, play_vars=None):
-    """Run ``tasks`` on localhost; returns the list of task results (dicts)."""
+def run_play(tasks, interpreter=None, check=False, diff=False, extra_env=None, play_vars=None, prefix=None):
+    """Run ``tasks`` on localhost; returns the list of task results (dicts).
+
+    ``prefix`` is an argv that runs ansible-playbook (e.g. in a mount namespace).
+    """
     import tempfile
     play = [{
         'name': 'test',
@@ -60,7 +63,7 @@ def run_play(tasks, interpreter=None, check=False, diff=False, extra_env=None, p
         yaml.safe_dump(play, f)
         playbook = f.name
     env = playbook_env(extra_env)
-    cmd = [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), '-i', 'localhost,',
+    cmd = list(prefix or []) + [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), '-i', 'localhost,',
            '-c', 'local', playbook]
     if check:
         cmd.append('--check')
