@@ -462,6 +462,13 @@ def verify(new_text, path, params, present, absent):
     for name in absent:
         if name in names:
             raise Refusal('the edited text would still hold alias %r; %s is left untouched' % (name, path))
+    if params['exclusive'] and params['aliases'] is not None:
+        names = [a['name'] for a in aliases] + [alias_part(m[0]) for m in malformed if m[0] is not None]
+        listed = set(name for name, uri in present)
+        extra = sorted(set(name for name in names if name not in listed))
+        if extra or len(names) != len(set(names)):
+            raise Refusal('the edited text would still hold uri_aliases entries that are not listed once (%s); '
+                          '%s is left untouched' % (', '.join(repr(n) for n in extra) or 'duplicates', path))
     wanted = params['uri_default']
     if wanted is not None and (default or '') != wanted:
         raise Refusal('the edited text would not set uri_default to %r; %s is left untouched' % (wanted, path))
