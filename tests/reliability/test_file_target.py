@@ -1,0 +1,122 @@
+# Copyright (c) 2026 virtkit.libvirt_client contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""_libvirt_files.Target on real files, in this process: what each step writes, creates and refuses."""
+
+import os
+import stat
+from unittest import mock
+
+import pytest
+
+from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_files as libvirt_files
+
+from reliability_helpers import snapshot, temp_files, write
+
+
+def tree(path):
+    found = []
+    for top, dirs, files in os.walk(str(path)):
+        found += [os.path.join(top, n) + '/' for n in dirs] + [os.path.join(top, n) for n in files]
+    return sorted(found)
+
+
+@pytest.mark.parametrize('follow', [True, False])
+def test_missing_directory_without_create_makes_nothing(world_tmp, follow):
+    path = world_tmp / 'a' / 'b' / 'libvirt.conf'
+    target = libvirt_files.open_system_target(str(path), False, follow)
+    try:
+        assert (target.path, target.name, target.dir_exists) == (str(path), 'libvirt.conf', False)
+        target.lock()
+        assert target.remove_stale_temps() == []
+        assert target.read() is None
+        assert target.set_attributes(0, 0, 0o600, check=True) is False
+        with pytest.raises(libvirt_files.FileError, match="cannot write '%s': its directory does not exist" % path):
+            target.write(b'x = 1\n')
+    finally:
+        target.close()
+    assert tree(world_tmp) == []
+
+
+def test_missing_user_directory_without_create_makes_nothing(make_user):
+    pw = make_user()
+    home, rel = libvirt_files.user_config_path(pw)
+    assert (home, rel) == (pw.pw_dir, os.path.join('.config', 'libvirt', 'libvirt.conf'))
+    target = libvirt_files.open_user_target(pw, rel, False)
+    try:
+        assert target.dir_exists is False and target.read() is None
+        assert target.path == os.path.join(pw.pw_dir, rel)
+    finally:
+        target.close()
+    assert os.listdir(pw.pw_dir) == []
+
+
+def test_create_makes_directories_and_a_new_file_mode(world_tmp):
+    path = world_tmp / 'a' / 'b' / 'libvirt.conf'
+    target = libvirt_files.open_system_target(str(path), True, True)
+    try:
+        assert target.dir_exists is True
+        target.lock()
+        assert target.read() is None
+        target.write(b'x = 1\n', mode=0o640)
+    finally:
+        target.close()
+    assert stat.S_IMODE(os.stat(str(world_tmp / 'a')).st_mode) == 0o755
+    st = os.stat(str(path))
+    assert (stat.S_IMODE(st.st_mode), st.st_uid, st.st_gid) == (0o640, 0, 0)
+    with open(str(path), 'rb') as f:
+        assert f.read() == b'x = 1\n'
+    assert temp_files(path.parent) == []
+
+
+def test_write_keeps_owner_group_and_mode_of_an_existing_file(conf):
+    write(conf, 'x = 1\n', mode=0o604)
+    os.chown(str(conf), 65534, 65534)
+    target = libvirt_files.open_system_target(str(conf), True, True)
+    try:
+        target.lock()
+        assert target.read() == b'x = 1\n'
+        target.write(b'x = 2\n', mode=0o600)
+    finally:
+        target.close()
+    st = os.stat(str(conf))
+    assert (stat.S_IMODE(st.st_mode), st.st_uid, st.st_gid) == (0o604, 65534, 65534)
+
+
+def test_set_attributes_reports_and_applies(conf):
+    write(conf, 'x = 1\n', mode=0o644)
+    target = libvirt_files.open_system_target(str(conf), True, True)
+    try:
+        before = snapshot(conf)
+        assert target.set_attributes(-1, -1, 0o644) is False
+        assert target.set_attributes(-1, -1, 0o600, check=True) is True
+        assert target.set_attributes(65534, -1, None, check=True) is True
+        assert target.set_attributes(-1, 65534, None, check=True) is True
+        assert snapshot(conf) == before
+        assert target.set_attributes(65534, 65534, lambda st: 0o600) is True
+        st = os.stat(str(conf))
+        assert (stat.S_IMODE(st.st_mode), st.st_uid, st.st_gid) == (0o600, 65534, 65534)
+        assert target.set_attributes(65534, 65534, 0o600) is False
+    finally:
+        target.close()
+
+
+def test_backup_copies_bytes_owner_and_mode(conf):
+    write(conf, 'x = 1\n', mode=0o640)
+    os.chown(str(conf), 65534, 0)
+    target = libvirt_files.open_system_target(str(conf), True, True)
+    try:
+        data = target.read()
+        with mock.patch.object(libvirt_files.time, 'time', lambda: 1800000000.0):
+            first = target.backup(data)
+            second = target.backup(data)
+    finally:
+        target.close()
+    assert first != second and os.path.dirname(first) == str(conf.parent)
+    for backup in (first, second):
+        assert os.path.basename(backup).startswith('libvirt.conf.%d.' % os.getpid()) and backup.endswith('~')
+        st = os.stat(backup)
+        assert (stat.S_IMODE(st.st_mode), st.st_uid, st.st_gid) == (0o640, 65534, 0)
+        with open(backup, 'rb') as f:
+            assert f.read() == b'x = 1\n'
+    assert second.endswith('.1~')
