@@ -39,7 +39,7 @@ TEST_STEPS := \
 	"molecule|molecule (tests/molecule/run.sh)"
 
 .PHONY: help deps venv collection test demo lens pytest units integration sanity lint build \
-	molecule bench changelog test-matrix clean
+	molecule bench changelog test-matrix clean mutate
 
 help:
 	@echo "Quick start:  make demo   |   make test"
@@ -59,6 +59,8 @@ help:
 	@echo "  build        build the artifact, install it offline, run the demo against it"
 	@echo "  molecule     tests/molecule/run.sh"
 	@echo "  bench        benchmarks/run.sh"
+	@echo "  mutate       cosmic-ray mutation testing of the file-safety and verification paths (slow;"
+	@echo "               not part of make test; MUTATE_BUDGET=SECONDS bounds each session)"
 	@echo "  changelog    antsibull-changelog release (or generate, once released) -> CHANGELOG.md"
 	@echo "               (RERELEASE=1 records the current version again from scratch)"
 	@echo "  test-matrix  ansible-test sanity + units on each ansible-core line: $(MATRIX_VERSIONS)"
@@ -160,6 +162,9 @@ build:
 molecule:
 	@test -f tests/molecule/run.sh || { echo "molecule: FAIL: tests/molecule/run.sh is missing" >&2; exit 1; }
 	bash tests/molecule/run.sh
+
+mutate: venv collection
+	bash tests/mutation/run.sh $(MUTATE_SESSIONS)
 
 bench: venv collection
 	@if [ -f benchmarks/run.sh ]; then bash benchmarks/run.sh; \
