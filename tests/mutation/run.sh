@@ -69,7 +69,7 @@ for name in "${SESSIONS[@]}"; do
     echo "--- $name: exec ($(date -u +%H:%M:%S))"
     if [[ -n "${MUTATE_BUDGET:-}" ]]; then
         timeout --signal=INT "$MUTATE_BUDGET" cosmic-ray exec "$config" "$db" || \
-            echo "--- $name: stopped after ${MUTATE_BUDGET}s; the report covers the mutants tested so far"
+            echo "--- $name: stopped (budget of ${MUTATE_BUDGET}s or interrupted); the report covers the mutants tested so far"
     else
         cosmic-ray exec "$config" "$db"
     fi

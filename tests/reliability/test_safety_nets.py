@@ -164,7 +164,8 @@ PREFIXES = st.sampled_from(['', 'uri_aliases = [ "a=test:///default" ]\n', 'uri_
                             'uri_aliases = [ "x y", "a=test:///default" ]\nuri_default = 1\n'])
 
 
-@settings(max_examples=300, **SETTINGS)
+# make mutate runs fewer examples (VK_FAST_PATH_EXAMPLES) to test hundreds of mutants in time.
+@settings(max_examples=int(os.environ.get('VK_FAST_PATH_EXAMPLES', '300')), **SETTINGS)
 @given(PREFIXES, conf_text(), REQUESTS)
 def test_fast_path_skips_only_edits_that_change_nothing(prefix, text, request):
     """needs_change() is False only when the lens edit would give back the same text, which verify() accepts."""
