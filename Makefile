@@ -34,12 +34,13 @@ TEST_STEPS := \
 	"lens|lens tests: augparse (tests/lens/run.sh)" \
 	"pytest|pytest tests/unit tests/integration tests/reliability" \
 	"sanity|ansible-test sanity + units (tests/sanity/run.sh)" \
+	"targets|ansible-test integration targets (tests/integration/run-ansible-test.sh)" \
 	"lint|ansible-lint + antsibull-docs lint (tests/lint/run.sh)" \
 	"build|artifact build, offline install, demo (tests/build/run.sh)" \
 	"molecule|molecule (tests/molecule/run.sh)"
 
 .PHONY: help deps venv collection test demo lens pytest units integration sanity lint build \
-	molecule bench changelog test-matrix clean mutate
+	molecule bench changelog test-matrix clean mutate targets
 
 help:
 	@echo "Quick start:  make demo   |   make test"
@@ -48,13 +49,14 @@ help:
 	@echo "  venv         .venv from requirements.txt + requirements-test.txt (only when they change)"
 	@echo "  collection   link .cache/collections/ansible_collections/virtkit/libvirt_client -> ."
 	@echo "  test         deps venv collection, then stop at the first failing step of:"
-	@echo "               lens, pytest, sanity, lint, build, molecule"
+	@echo "               lens, pytest, sanity, targets, lint, build, molecule"
 	@echo "  demo         run demo/demo.yml"
 	@echo "  lens         augparse tests of the Augeas lens"
 	@echo "  pytest       pytest tests/unit tests/integration (-n PYTEST_WORKERS=$(PYTEST_WORKERS))"
 	@echo "  units        pytest tests/unit"
 	@echo "  integration  pytest tests/integration"
 	@echo "  sanity       ansible-test sanity (all tests) and ansible-test units, --local"
+	@echo "  targets      ansible-test integration --local: tests/integration/targets/ (real files, real virsh)"
 	@echo "  lint         ansible-lint --profile production, antsibull-docs lint-collection-docs"
 	@echo "  build        build the artifact, install it offline, run the demo against it"
 	@echo "  molecule     tests/molecule/run.sh"
@@ -152,6 +154,9 @@ integration:
 
 sanity:
 	bash tests/sanity/run.sh
+
+targets:
+	bash tests/integration/run-ansible-test.sh
 
 lint:
 	bash tests/lint/run.sh
