@@ -47,7 +47,7 @@ cd "$DEST"
 
 targets=("$@")
 if [[ ${#targets[@]} -eq 0 ]]; then
-    mapfile -t targets < <(cd tests/integration/targets && ls -d -- */ | sed 's#/$##')
+    mapfile -t targets < <(find tests/integration/targets -mindepth 1 -maxdepth 1 -type d -printf '%f\n' | sort)
 fi
 [[ ${#targets[@]} -gt 0 ]] || die "no targets under tests/integration/targets"
 
