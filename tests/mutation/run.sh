@@ -20,10 +20,12 @@
 # Environment:
 #   MUTATE_BUDGET   seconds each session may run before it is stopped (default: no limit);
 #                   the report then covers the mutants tested so far.
+#   MUTATE_WORKDIR  where the copy and the sessions live (default .cache/mutate); two runs with
+#                   different work directories (e.g. one per session) can run side by side.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-WORK=$ROOT/.cache/mutate
+WORK=${MUTATE_WORKDIR:-$ROOT/.cache/mutate}
 TREE=$WORK/tree
 SESSIONS=("$@")
 [[ ${#SESSIONS[@]} -gt 0 ]] || SESSIONS=(alias files)
