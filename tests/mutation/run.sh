@@ -5,7 +5,8 @@
 #
 # Mutation testing (cosmic-ray) of the file-safety and verification paths: `make mutate`.
 #
-#   tests/mutation/run.sh               every session (files, alias), resuming unfinished ones
+#   tests/mutation/run.sh               every session (nets, alias, files), resuming unfinished ones
+#   tests/mutation/run.sh nets          each safety net of libvirt_uri_alias removed in turn (remove_nets.py)
 #   tests/mutation/run.sh files         plugins/module_utils/_libvirt_files.py only
 #   tests/mutation/run.sh alias         load/edit/needs_change/summarize/verify/edit_text/read_and_plan/run
 #                                       of plugins/modules/libvirt_uri_alias.py only
@@ -28,7 +29,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 WORK=${MUTATE_WORKDIR:-$ROOT/.cache/mutate}
 TREE=$WORK/tree
 SESSIONS=("$@")
-[[ ${#SESSIONS[@]} -gt 0 ]] || SESSIONS=(alias files)
+[[ ${#SESSIONS[@]} -gt 0 ]] || SESSIONS=(nets alias files)
 
 die() { echo "tests/mutation/run.sh: $*" >&2; exit 1; }
 command -v cosmic-ray >/dev/null || die "cosmic-ray not on PATH; run 'make venv' (requirements-test.txt)"
@@ -50,6 +51,11 @@ cd "$TREE"
 
 status=0
 for name in "${SESSIONS[@]}"; do
+    if [[ $name == nets ]]; then
+        echo "--- nets: each safety net removed in turn must make a test fail"
+        python "$TREE/tests/mutation/remove_nets.py" | tee "$WORK/nets-report.txt" || status=1
+        continue
+    fi
     config=$WORK/$name.toml
     db=$WORK/$name.sqlite
     python "$TREE/tests/mutation/configure.py" "$name" "$config"

@@ -120,3 +120,43 @@ def test_backup_copies_bytes_owner_and_mode(conf):
         with open(backup, 'rb') as f:
             assert f.read() == b'x = 1\n'
     assert second.endswith('.1~')
+
+
+def test_a_file_over_the_limit_is_refused_before_it_is_read(conf):
+    """The size libvirt allows is checked on the open file first: not one byte of a huge file is read."""
+    with open(str(conf), 'wb') as f:
+        f.truncate(libvirt_files.MAX_CONFIG_FILE_SIZE + 1)
+    reads = []
+    real_read = os.read
+
+    def counting_read(fd, size):
+        reads.append(size)
+        return real_read(fd, size)
+    target = libvirt_files.open_system_target(str(conf), False, True)
+    try:
+        with mock.patch.object(libvirt_files.os, 'read', counting_read):
+            with pytest.raises(libvirt_files.FileError, match="is larger than libvirt's limit of 10485760 bytes"):
+                target.read()
+    finally:
+        target.close()
+    assert reads == []
+
+
+def test_a_file_that_grows_past_the_limit_while_read_is_refused(conf):
+    """fstat said small (the file grew after it): the limit is also counted on the bytes read."""
+    with open(str(conf), 'wb') as f:
+        f.truncate(libvirt_files.MAX_CONFIG_FILE_SIZE + 1)
+    real_fstat = os.fstat
+
+    def small_fstat(fd):
+        st = real_fstat(fd)
+        return os.stat_result((st.st_mode, st.st_ino, st.st_dev, st.st_nlink, st.st_uid, st.st_gid, 100,
+                               st.st_atime, st.st_mtime, st.st_ctime))
+    target = libvirt_files.open_system_target(str(conf), False, True)
+    try:
+        with mock.patch.object(libvirt_files.os, 'fstat', small_fstat):
+            with pytest.raises(libvirt_files.FileError, match="is larger than libvirt's limit of 10485760 bytes"):
+                target.read()
+        assert target.stat is None
+    finally:
+        target.close()
