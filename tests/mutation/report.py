@@ -5,13 +5,15 @@
 
     report.py NAME SESSION.sqlite CONFIG.toml
 
-Prints the counts (killed, survived, incompetent, not yet run), the score
-(killed / (killed + survived)) and each surviving mutant as function, line,
+Prints the counts (killed, survived, incompetent, not yet run; a survivor that
+a test written later kills, see recheck.py, counts as killed on recheck), the
+score (killed / (killed + survived)) and each surviving mutant as function, line,
 operator and diff; writes the same to SESSION-report.txt next to the session.
 """
 
 import collections
 import json
+import os
 import subprocess
 import sys
 
@@ -19,6 +21,10 @@ import sys
 def main():
     name, db, config = sys.argv[1:4]
     dump = subprocess.run(['cosmic-ray', 'dump', db], capture_output=True, text=True, check=True).stdout
+    recheck = {}
+    if os.path.exists(db.rsplit('.', 1)[0] + '-recheck.json'):
+        with open(db.rsplit('.', 1)[0] + '-recheck.json') as f:
+            recheck = json.load(f)
     counts = collections.Counter()
     survivors = []
     for line in dump.splitlines():
@@ -31,11 +37,13 @@ def main():
             counts['filtered'] += 1
             continue
         outcome = result.get('test_outcome') or result.get('worker_outcome')
+        if outcome == 'survived' and recheck.get(job['job_id']) == 'killed':
+            outcome = 'killed on recheck'
         counts[outcome] += 1
         if outcome == 'survived':
             survivors.append((mutation['start_pos'][0], mutation.get('definition_name'),
                               mutation['operator_name'], mutation['occurrence'], result.get('diff') or ''))
-    killed, survived = counts['killed'], counts['survived']
+    killed, survived = counts['killed'] + counts['killed on recheck'], counts['survived']
     tested = killed + survived
     lines = ['%s: %s' % (name, ', '.join('%s %d' % kv for kv in sorted(counts.items())))]
     if tested:

@@ -21,6 +21,8 @@
 # Environment:
 #   MUTATE_BUDGET   seconds each session may run before it is stopped (default: no limit);
 #                   the report then covers the mutants tested so far.
+#   RECHECK=1       do not run the session on: run its survivors again with the current tests
+#                   (recheck.py), e.g. after adding tests for them
 #   MUTATE_WORKDIR  where the copy and the sessions live (default .cache/mutate); two runs with
 #                   different work directories (e.g. one per session) can run side by side.
 set -euo pipefail
@@ -74,11 +76,15 @@ for name in "${SESSIONS[@]}"; do
     echo "--- $name: baseline: the tests must pass on the unmutated code"
     bash -c "$(python "$TREE/tests/mutation/configure.py" "$name" --command)" >"$WORK/$name-baseline.log" 2>&1 || \
         die "the tests of session $name fail without any mutant; see $WORK/$name-baseline.log"
-    echo "--- $name: exec ($(date -u +%H:%M:%S))"
-    if [[ -n "${MUTATE_BUDGET:-}" ]]; then
+    if [[ "${RECHECK:-}" == 1 ]]; then
+        echo "--- $name: recheck: the survivors again, with the current tests"
+        python "$TREE/tests/mutation/recheck.py" "$name" "$db"
+    elif [[ -n "${MUTATE_BUDGET:-}" ]]; then
+        echo "--- $name: exec ($(date -u +%H:%M:%S)), at most ${MUTATE_BUDGET}s"
         timeout --signal=INT "$MUTATE_BUDGET" cosmic-ray exec "$config" "$db" || \
             echo "--- $name: stopped (budget of ${MUTATE_BUDGET}s or interrupted); the report covers the mutants tested so far"
     else
+        echo "--- $name: exec ($(date -u +%H:%M:%S))"
         cosmic-ray exec "$config" "$db"
     fi
     # The mutated file must be back to its text whatever stopped the run.

@@ -152,3 +152,83 @@ def test_stale_temporary_files_are_removed_outside_check_mode(conf):
     assert temp_files(conf.parent) == ['.libvirt.conf.1.0.tmp']
     run(conf, {'name': 'a', 'uri': A})
     assert temp_files(conf.parent) == []
+
+
+def test_refusal_messages_are_exact(conf):
+    for data, message in ((b'a = 1\n\x00\n', "'%s' holds a NUL character; it is left untouched"),
+                          (b'# caf\xe9\n', "'%s' is not UTF-8 text (invalid byte at offset 5); it is left untouched")):
+        with open(str(conf), 'wb') as f:
+            f.write(data)
+        assert run(conf, {'name': 'a', 'uri': A})['msg'] == message % conf
+
+
+def test_the_first_of_two_uri_aliases_statements_is_edited(conf):
+    """libvirt reads the first uri_aliases; the second stays as it is."""
+    write(conf, 'uri_aliases = [ "a=%s" ]\nuri_aliases = [ "z=%s" ]\n' % (A, C))
+    result = run(conf, {'name': 'b', 'uri': B})
+    assert read(conf) == 'uri_aliases = [ "a=%s", "b=%s" ]\nuri_aliases = [ "z=%s" ]\n' % (A, B, C)
+    assert [a['name'] for a in result['aliases']] == ['a', 'b']
+
+
+def test_several_new_aliases_in_order(conf):
+    names = ['n%d' % i for i in range(5)]
+    entries = ''.join('  "%s=test:///default?%s",\n' % (n, n) for n in names)
+    for start, expected in (('', 'uri_aliases = [\n%s]\n' % entries),
+                            ('uri_aliases = [\n  "a=%s",\n]\n' % A, 'uri_aliases = [\n  "a=%s",\n%s]\n' % (A, entries))):
+        write(conf, start)
+        result = run(conf, {'aliases': dict((n, 'test:///default?' + n) for n in names)})
+        assert [a['name'] for a in result['aliases']][-5:] == names
+        assert read(conf) == expected
+
+
+def test_two_uri_default_statements_the_first_counts(conf):
+    write(conf, 'uri_default = "%s"\nuri_default = "%s"\n' % (A, B))
+    before = snapshot(conf)
+    result = run(conf, {'uri_default': A})
+    assert result['changed'] is False and result['uri_default'] == A
+    assert snapshot(conf) == before
+    result = run(conf, {'uri_default': B})
+    assert read(conf) == 'uri_default = "%s"\nuri_default = "%s"\n' % (B, B)
+
+
+def test_exclusive_with_a_non_string_uri_default(conf):
+    write(conf, 'uri_aliases = [ "a=%s", "b=%s" ]\nuri_default = 1\n' % (A, B))
+    result = run(conf, {'aliases': {'a': A}, 'exclusive': True})
+    assert result['changed'] is True, result
+    assert read(conf) == 'uri_aliases = [ "a=%s" ]\nuri_default = 1\n' % A
+
+
+# -- user scope, in process ------------------------------------------------------
+
+def user_conf(pw):
+    return os.path.join(pw.pw_dir, '.config', 'libvirt', 'libvirt.conf')
+
+
+def test_user_scope_file_backup_and_attributes(make_user):
+    pw = make_user()
+    args = {'scope': 'user', 'user': pw.pw_name, 'name': 'a', 'uri': A}
+    result = call_module(args, check=True)
+    assert result['changed'] is True and os.listdir(pw.pw_dir) == []
+    result = call_module(args)
+    path = user_conf(pw)
+    assert result['changed'] is True and result['path'] == path
+    st = os.stat(path)
+    assert (st.st_uid, st.st_gid, stat.S_IMODE(st.st_mode)) == (pw.pw_uid, pw.pw_gid, 0o644)
+    result = call_module(dict(args, uri=B, backup=True))
+    backup = os.stat(result['backup_file'])
+    assert (backup.st_uid, backup.st_gid, stat.S_IMODE(backup.st_mode)) == (pw.pw_uid, pw.pw_gid, 0o644)
+    assert read(result['backup_file']) == 'uri_aliases = [\n  "a=%s",\n]\n' % A
+    # mode alone: reported in check mode, applied, then no change.
+    assert call_module(dict(args, uri=B, mode='0600'), check=True)['changed'] is True
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o644
+    assert call_module(dict(args, uri=B, mode='0600'))['changed'] is True
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    assert call_module(dict(args, uri=B, mode='0600'))['changed'] is False
+
+
+def test_user_scope_refuses_path_based_attributes(make_user):
+    pw = make_user()
+    result = call_module({'scope': 'user', 'user': pw.pw_name, 'name': 'a', 'uri': A, 'setype': 'etc_t'})
+    assert result['msg'] == ("setype cannot be used with scope=user: only owner, group and mode are applied to a "
+                             "file in a user's directory")
+    assert os.listdir(pw.pw_dir) == []

@@ -161,7 +161,8 @@ REQUESTS = st.one_of(
 PREFIXES = st.sampled_from(['', 'uri_aliases = [ "a=test:///default" ]\n', 'uri_default = "a"\n',
                             "uri_aliases = [\n  'a=test:///default?a',\n  'b=test:///default',\n"
                             "  'a=test:///default',\n]\nuri_default = 'test:///default'\n",
-                            'uri_aliases = [ "x y", "a=test:///default" ]\nuri_default = 1\n'])
+                            'uri_aliases = [ "x y", "a=test:///default" ]\nuri_default = 1\n',
+                            'uri_default = "a"\nuri_default = "test:///default"\nuri_aliases = [ "a=a:///" ]\n'])
 
 
 # make mutate runs fewer examples (VK_FAST_PATH_EXAMPLES) to test hundreds of mutants in time.
