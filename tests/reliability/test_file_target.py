@@ -160,3 +160,102 @@ def test_a_file_that_grows_past_the_limit_while_read_is_refused(conf):
         assert target.stat is None
     finally:
         target.close()
+
+
+def test_set_attributes_defaults_keep_owner_and_group(conf):
+    write(conf, 'x = 1\n', mode=0o644)
+    os.chown(str(conf), 65534, 65534)
+    target = libvirt_files.open_system_target(str(conf), False, True)
+    try:
+        assert target.set_attributes(mode=0o600) is True
+    finally:
+        target.close()
+    st = os.stat(str(conf))
+    assert (stat.S_IMODE(st.st_mode), st.st_uid, st.st_gid) == (0o600, 65534, 65534)
+
+
+@pytest.mark.parametrize('check', [False, True])
+def test_set_attributes_never_follows_a_link_swapped_in(make_user, shadow, check):
+    """The file read was a regular file; a link to a secret put in its place is refused, not chmod-ed."""
+    pw = make_user()
+    home, rel = libvirt_files.user_config_path(pw)
+    target = libvirt_files.open_user_target(pw, rel, True)
+    path = os.path.join(home, rel)
+    try:
+        target.write(b'x = 1\n')
+        assert target.read() == b'x = 1\n'
+        os.unlink(path)
+        os.symlink(str(shadow), path)
+        before = snapshot(shadow)
+        with pytest.raises(libvirt_files.FileError, match="cannot open '%s' to set its owner, group or mode: "
+                                                          "it is a symbolic link" % path):
+            target.set_attributes(pw.pw_uid, pw.pw_gid, 0o666, check=check)
+        assert snapshot(shadow) == before
+    finally:
+        target.close()
+
+
+def test_set_attributes_reports_a_failed_chmod(conf):
+    write(conf, 'x = 1\n', mode=0o644)
+    target = libvirt_files.open_system_target(str(conf), False, True)
+
+    def refuse(fd, mode):
+        raise OSError(1, 'Operation not permitted')
+    try:
+        with mock.patch.object(libvirt_files.os, 'fchmod', refuse):
+            with pytest.raises(libvirt_files.FileError) as caught:
+                target.set_attributes(mode=0o600)
+    finally:
+        target.close()
+    assert str(caught.value) == ("cannot set the owner, group or mode of '%s': Operation not permitted" % conf)
+
+
+def test_a_file_that_turns_special_between_lstat_and_open_is_refused(conf):
+    write(conf, 'x = 1\n')
+    real_fstat = os.fstat
+
+    def fifo_fstat(fd):
+        st = real_fstat(fd)
+        return os.stat_result((stat.S_IFIFO | 0o644,) + tuple(st)[1:10])
+    target = libvirt_files.open_system_target(str(conf), False, True)
+    try:
+        with mock.patch.object(libvirt_files.os, 'fstat', fifo_fstat):
+            with pytest.raises(libvirt_files.FileError) as caught:
+                target.read()
+    finally:
+        target.close()
+    assert str(caught.value) == ("'%s' is not a regular file (a FIFO, socket or device node); refusing to use it"
+                                 % conf)
+
+
+def test_new_file_in_system_scope_is_0644_and_new_directories_0755(world_tmp):
+    path = world_tmp / 'a' / 'b' / 'libvirt.conf'
+    old = os.umask(0o022)
+    try:
+        target = libvirt_files.open_system_target(str(path), True, True)
+    finally:
+        os.umask(old)
+    try:
+        target.write(b'x = 1\n')
+    finally:
+        target.close()
+    for p, mode in ((world_tmp / 'a', 0o755), (world_tmp / 'a' / 'b', 0o755), (path, 0o644)):
+        assert stat.S_IMODE(os.stat(str(p)).st_mode) == mode, p
+
+
+def test_directory_that_cannot_be_made_or_opened(world_tmp):
+    write(world_tmp / 'file', 'x')
+    path = world_tmp / 'file' / 'sub' / 'libvirt.conf'
+    with pytest.raises(libvirt_files.FileError) as caught:
+        libvirt_files.open_system_target(str(path), True, True)
+    assert str(caught.value) == "cannot create directory '%s': Not a directory" % path.parent
+    real_open = os.open
+
+    def no_directory(name, flags, *args, **kwargs):
+        if flags & os.O_DIRECTORY:
+            raise OSError(13, 'Permission denied')
+        return real_open(name, flags, *args, **kwargs)
+    with mock.patch.object(libvirt_files.os, 'open', no_directory):
+        with pytest.raises(libvirt_files.FileError) as caught:
+            libvirt_files.open_system_target(str(world_tmp / 'libvirt.conf'), True, True)
+    assert str(caught.value) == "cannot open directory '%s': Permission denied" % world_tmp
