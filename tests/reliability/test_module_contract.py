@@ -232,3 +232,18 @@ def test_user_scope_refuses_path_based_attributes(make_user):
     assert result['msg'] == ("setype cannot be used with scope=user: only owner, group and mode are applied to a "
                              "file in a user's directory")
     assert os.listdir(pw.pw_dir) == []
+
+
+def test_missing_directories_are_made_when_the_file_is_written(world_tmp):
+    path = world_tmp / 'a' / 'b' / 'libvirt.conf'
+    result = call_module({'path': str(path), 'name': 'a', 'uri': A})
+    assert result['changed'] is True, result
+    assert read(path) == 'uri_aliases = [\n  "a=%s",\n]\n' % A
+
+
+def test_an_integer_uri_default_equal_to_the_alias_name_is_quoted(conf):
+    write(conf, 'uri_default = 1\n')
+    result = run(conf, {'aliases': {'1': A}, 'uri_default': '1'})
+    assert result['changed'] is True and result['uri_default'] == '1', result
+    assert read(conf) == 'uri_default = "1"\nuri_aliases = [\n  "1=%s",\n]\n' % A
+

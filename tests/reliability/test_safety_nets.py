@@ -108,6 +108,13 @@ def test_verify_refuses_an_exclusive_list_with_unlisted_entries(conf):
             render=lambda self: ORIGINAL.replace('# original', '# edited'))
 
 
+def test_verify_refuses_an_exclusive_list_with_a_malformed_entry(conf):
+    original = ORIGINAL.replace('\n]', '\n  "bad entry",\n]')
+    refused(conf, {'aliases': {'a': 'test:///default?a', 'z': 'test:///default?z'}, 'exclusive': True},
+            "the edited text would still hold uri_aliases entries that are not listed once ('bad entry')",
+            original=original, render=lambda self: original.replace('# original', '# edited'))
+
+
 def test_verify_refuses_an_exclusive_list_with_duplicates(conf):
     refused(conf, {'aliases': {'a': 'test:///default?a', 'z': 'test:///default?z2'}, 'exclusive': True},
             'the edited text would still hold uri_aliases entries that are not listed once (duplicates)',
@@ -144,8 +151,10 @@ def test_lens_that_fails_while_editing_is_a_refusal(conf):
 def test_lens_that_cannot_write_back_is_a_refusal(conf):
     def broken(self):
         raise UnicodeDecodeError('utf-8', b'\xc3', 0, 1, 'injected: cut character')
-    refused(conf, {'name': 'b', 'uri': 'test:///default?b'},
-            'the lens cannot write it back', render=broken)
+    result = refused(conf, {'name': 'b', 'uri': 'test:///default?b'},
+                     'the lens cannot write it back', render=broken)
+    assert result['msg'] == ('cannot edit %s: the lens cannot write it back (control characters in a comment or a '
+                             'string are not supported); it is left untouched' % conf)
 
 
 # -- the fast path (no Augeas when nothing changes) agrees with the edit -----------
