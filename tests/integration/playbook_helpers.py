@@ -63,8 +63,8 @@ def run_play(tasks, interpreter=None, check=False, diff=False, extra_env=None, p
         yaml.safe_dump(play, f)
         playbook = f.name
     env = playbook_env(extra_env)
-    cmd = list(prefix or []) + [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), '-i', 'localhost,',
-           '-c', 'local', playbook]
+    cmd = list(prefix or []) + [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'),
+                                '-i', 'localhost,', '-c', 'local', playbook]
     if check:
         cmd.append('--check')
     if diff:

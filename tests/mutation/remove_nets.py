@@ -72,11 +72,11 @@ NETS = [
     ('read(): one link only, in a user tree', F, '                if st.st_nlink > 1:\n                    raise',
      '                if False:\n                    raise', ['tests/reliability/test_hostile_users.py::test_planted_link_is_refused']),
     ('read(): libvirt size limit, before reading', F, '            if st.st_size > MAX_CONFIG_FILE_SIZE:',
-     '            if False:', ['tests/reliability/test_file_target.py::'
-                               'test_a_file_over_the_limit_is_refused_before_it_is_read']),
+     '            if False:',
+     ['tests/reliability/test_file_target.py::test_a_file_over_the_limit_is_refused_before_it_is_read']),
     ('read(): libvirt size limit, while reading', F, '                if size > MAX_CONFIG_FILE_SIZE:',
-     '                if False:', ['tests/reliability/test_file_target.py::'
-                                  'test_a_file_that_grows_past_the_limit_while_read_is_refused']),
+     '                if False:',
+     ['tests/reliability/test_file_target.py::test_a_file_that_grows_past_the_limit_while_read_is_refused']),
 ]
 
 
