@@ -85,12 +85,11 @@ class Target(object):
     explicit path), where the path is taken as given.
     """
 
-    def __init__(self, path, dir_fd, name, owner, dir_mode):
+    def __init__(self, path, dir_fd, name, owner):
         self.path = path
         self.dir_fd = dir_fd
         self.name = name
         self.owner = owner
-        self.dir_mode = dir_mode
         self.stat = None
         # False when the file's directory does not exist (and was not made):
         # then the file reads as missing and nothing can be written.
@@ -379,7 +378,7 @@ def open_user_target(pw, rel_path, create):
                         raise FileError("cannot create directory '%s': %s" % (current, os.strerror(exc2.errno)))
                 elif exc.errno == errno.ENOENT:
                     os.close(fd)
-                    return Target(path, None, parts[-1], pw, 0o700)
+                    return Target(path, None, parts[-1], pw)
                 elif exc.errno in (errno.ELOOP, errno.ENOTDIR):
                     raise FileError("'%s' is a symbolic link or not a directory; refusing to follow it"
                                     % current)
@@ -394,7 +393,7 @@ def open_user_target(pw, rel_path, create):
     except Exception:
         os.close(fd)
         raise
-    return Target(path, fd, parts[-1], pw, 0o700)
+    return Target(path, fd, parts[-1], pw)
 
 
 def open_system_target(path, create, follow):
@@ -417,7 +416,7 @@ def open_system_target(path, create, follow):
         if os.path.lexists(directory) and not os.path.isdir(directory):
             raise FileError("'%s' is not a directory" % directory)
         if not create:
-            return Target(path, None, name, None, 0o755)
+            return Target(path, None, name, None)
         try:
             os.makedirs(directory, 0o755)
         except OSError as exc:
@@ -426,4 +425,4 @@ def open_system_target(path, create, follow):
         fd = os.open(directory, os.O_RDONLY | getattr(os, 'O_DIRECTORY', 0))
     except OSError as exc:
         raise FileError("cannot open directory '%s': %s" % (directory, os.strerror(exc.errno)))
-    return Target(path, fd, name, None, 0o755)
+    return Target(path, fd, name, None)
