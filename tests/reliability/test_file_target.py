@@ -259,3 +259,17 @@ def test_directory_that_cannot_be_made_or_opened(world_tmp):
         with pytest.raises(libvirt_files.FileError) as caught:
             libvirt_files.open_system_target(str(world_tmp / 'libvirt.conf'), True, True)
     assert str(caught.value) == "cannot open directory '%s': Permission denied" % world_tmp
+
+
+def test_user_home_or_directory_that_cannot_be_opened(make_user):
+    pw = make_user()
+    home, rel = libvirt_files.user_config_path(pw)
+    with mock.patch.object(libvirt_files, '_open_dir', mock.Mock(side_effect=OSError(13, 'Permission denied'))):
+        with pytest.raises(libvirt_files.FileError) as caught:
+            libvirt_files.open_user_target(pw, rel, True)
+    assert str(caught.value) == "cannot open directory '%s': Permission denied" % os.path.join(home, '.config')
+    os.rmdir(home)
+    with pytest.raises(libvirt_files.FileError) as caught:
+        libvirt_files.open_user_target(pw, rel, True)
+    assert str(caught.value) == ("cannot open the home directory '%s' of user '%s': No such file or directory"
+                                 % (home, pw.pw_name))
