@@ -273,3 +273,11 @@ def test_user_home_or_directory_that_cannot_be_opened(make_user):
         libvirt_files.open_user_target(pw, rel, True)
     assert str(caught.value) == ("cannot open the home directory '%s' of user '%s': No such file or directory"
                                  % (home, pw.pw_name))
+
+
+@pytest.mark.parametrize('create', [True, False])
+def test_a_file_where_the_directory_should_be(world_tmp, create):
+    write(world_tmp / 'file', 'x')
+    with pytest.raises(libvirt_files.FileError) as caught:
+        libvirt_files.open_system_target(str(world_tmp / 'file' / 'libvirt.conf'), create, True)
+    assert str(caught.value) == "'%s' is not a directory" % (world_tmp / 'file')
