@@ -4,6 +4,7 @@
 """_libvirt_files.Target on real files, in this process: what each step writes, creates and refuses."""
 
 import os
+import pwd
 import stat
 from unittest import mock
 
@@ -281,3 +282,13 @@ def test_a_file_where_the_directory_should_be(world_tmp, create):
     with pytest.raises(libvirt_files.FileError) as caught:
         libvirt_files.open_system_target(str(world_tmp / 'file' / 'libvirt.conf'), create, True)
     assert str(caught.value) == "'%s' is not a directory" % (world_tmp / 'file')
+
+
+def test_users_by_name_uid_and_numeric_string():
+    nobody = pwd.getpwnam('nobody')
+    assert libvirt_files.lookup_user('nobody') == nobody
+    assert libvirt_files.lookup_user(nobody.pw_uid) == nobody
+    assert libvirt_files.lookup_user(str(nobody.pw_uid)) == nobody
+    with pytest.raises(libvirt_files.FileError) as caught:
+        libvirt_files.lookup_user('vk-no-such-user-4711')
+    assert str(caught.value) == "user 'vk-no-such-user-4711' does not exist on this host"
