@@ -292,3 +292,12 @@ def test_users_by_name_uid_and_numeric_string():
     with pytest.raises(libvirt_files.FileError) as caught:
         libvirt_files.lookup_user('vk-no-such-user-4711')
     assert str(caught.value) == "user 'vk-no-such-user-4711' does not exist on this host"
+
+
+def test_user_directory_that_cannot_be_made(make_user):
+    pw = make_user()
+    home, rel = libvirt_files.user_config_path(pw)
+    with mock.patch.object(libvirt_files.os, 'mkdir', mock.Mock(side_effect=OSError(28, 'No space left on device'))):
+        with pytest.raises(libvirt_files.FileError) as caught:
+            libvirt_files.open_user_target(pw, rel, True)
+    assert str(caught.value) == "cannot create directory '%s': No space left on device" % os.path.join(home, '.config')
