@@ -301,3 +301,27 @@ def test_user_directory_that_cannot_be_made(make_user):
         with pytest.raises(libvirt_files.FileError) as caught:
             libvirt_files.open_user_target(pw, rel, True)
     assert str(caught.value) == "cannot create directory '%s': No space left on device" % os.path.join(home, '.config')
+
+
+@pytest.mark.parametrize('change', ['hard link', 'owner'])
+def test_set_attributes_refuses_a_user_file_changed_after_it_was_read(make_user, change):
+    pw = make_user()
+    home, rel = libvirt_files.user_config_path(pw)
+    path = os.path.join(home, rel)
+    target = libvirt_files.open_user_target(pw, rel, True)
+    try:
+        target.write(b'x = 1\n')
+        assert target.read() == b'x = 1\n'
+        if change == 'hard link':
+            os.link(path, os.path.join(home, 'other'))
+            links, uid = 2, pw.pw_uid
+        else:
+            os.chown(path, 0, 0)
+            links, uid = 1, 0
+        with pytest.raises(libvirt_files.FileError) as caught:
+            target.set_attributes(-1, -1, 0o600)
+    finally:
+        target.close()
+    assert str(caught.value) == ("'%s' changed under the module (it has %d links and belongs to uid %d); refusing to "
+                                 "set its owner, group or mode" % (path, links, uid))
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o644
