@@ -253,3 +253,10 @@ def test_user_scope_for_a_user_who_does_not_exist():
     result = call_module({'scope': 'user', 'user': 'vk-no-such-user-4711', 'name': 'a', 'uri': A})
     assert result['failed'] is True and result['changed'] is False
     assert result['msg'] == "user 'vk-no-such-user-4711' does not exist on this host"
+
+
+def test_an_integer_uri_default_is_a_change_even_when_its_text_is_the_one_asked(conf):
+    write(conf, 'uri_aliases = [ "1=%s" ]\nuri_default = 1\n' % A)
+    result = run(conf, {'uri_default': '1'})
+    assert result['changed'] is True and result['uri_default'] == '1', result
+    assert read(conf) == 'uri_aliases = [ "1=%s" ]\nuri_default = "1"\n' % A
