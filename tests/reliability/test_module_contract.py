@@ -260,3 +260,10 @@ def test_an_integer_uri_default_is_a_change_even_when_its_text_is_the_one_asked(
     result = run(conf, {'uri_default': '1'})
     assert result['changed'] is True and result['uri_default'] == '1', result
     assert read(conf) == 'uri_aliases = [ "1=%s" ]\nuri_default = "1"\n' % A
+
+
+def test_a_first_uri_default(conf):
+    write(conf, 'uri_aliases = [ "a=%s" ]\n' % A)
+    result = run(conf, {'uri_default': 'a'})
+    assert result['changed'] is True, result
+    assert read(conf) == 'uri_aliases = [ "a=%s" ]\nuri_default = "a"\n' % A
