@@ -267,3 +267,10 @@ def test_a_first_uri_default(conf):
     result = run(conf, {'uri_default': 'a'})
     assert result['changed'] is True, result
     assert read(conf) == 'uri_aliases = [ "a=%s" ]\nuri_default = "a"\n' % A
+
+
+def test_an_integer_first_uri_default_before_a_string_one(conf):
+    write(conf, 'uri_aliases = [ "1=%s" ]\nuri_default = 1\nuri_default = "x"\n' % A)
+    result = run(conf, {'uri_default': '1'})
+    assert result['changed'] is True and result['uri_default'] == '1', result
+    assert read(conf) == 'uri_aliases = [ "1=%s" ]\nuri_default = "1"\nuri_default = "x"\n' % A
