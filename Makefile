@@ -42,13 +42,14 @@ TEST_STEPS := \
 	"rootfs|Debian 13 root: libvirt 11.3 for the tests and the fleet (tests/fleet/rootfs.sh)" \
 	"lens|lens tests: augparse (tests/lens/run.sh)" \
 	"pytest|pytest tests/unit tests/integration tests/reliability" \
-	"sanity|ansible-test sanity + units + integration targets (tests/sanity/run.sh)" \
+	"sanity|ansible-test sanity + units (tests/sanity/run.sh)" \
+	"targets|ansible-test integration targets (tests/integration/run-ansible-test.sh)" \
 	"lint|ansible-lint + antsibull-docs lint (tests/lint/run.sh)" \
 	"build|artifact build, offline install, demo (tests/build/run.sh)" \
 	"molecule|molecule (tests/molecule/run.sh)"
 
 .PHONY: rootfs help deps venv collection test demo lens pytest units integration sanity lint build \
-	molecule bench changelog test-matrix clean
+	molecule bench changelog test-matrix clean mutate targets
 
 help:
 	@echo "Quick start:  make demo   |   make test"
@@ -58,18 +59,21 @@ help:
 	@echo "               (rebuilt when the requirements or the Python change)"
 	@echo "  collection   link .cache/collections/ansible_collections/virtkit/libvirt_client -> ."
 	@echo "  test         deps venv collection, then stop at the first failing step of:"
-	@echo "               rootfs, lens, pytest, sanity, lint, build, molecule"
+	@echo "               rootfs, lens, pytest, sanity, targets, lint, build, molecule"
 	@echo "  demo         run demo/demo.yml"
 	@echo "  rootfs       build (once; cached in .cache/roots) the Debian 13 root of the second libvirt"
 	@echo "  lens         augparse tests of the Augeas lens"
 	@echo "  pytest       pytest tests/unit tests/integration (-n PYTEST_WORKERS=$(PYTEST_WORKERS))"
 	@echo "  units        pytest tests/unit"
 	@echo "  integration  pytest tests/integration"
-	@echo "  sanity       ansible-test sanity (all tests), units and integration (tests/integration/targets), --local"
+	@echo "  sanity       ansible-test sanity (all tests) and ansible-test units, --local"
+	@echo "  targets      ansible-test integration --local: tests/integration/targets/ (real files, real virsh)"
 	@echo "  lint         ansible-lint --profile production, antsibull-docs lint-collection-docs"
 	@echo "  build        build the artifact, install it offline, run the demo against it"
 	@echo "  molecule     tests/molecule/run.sh"
 	@echo "  bench        benchmarks/run.sh"
+	@echo "  mutate       cosmic-ray mutation testing of the file-safety and verification paths (slow;"
+	@echo "               not part of make test; MUTATE_BUDGET=SECONDS bounds each session)"
 	@echo "  changelog    antsibull-changelog release (or generate, once released) -> CHANGELOG.md"
 	@echo "               (RERELEASE=1 records the current version again from scratch)"
 	@echo "  test-matrix  on each supported ansible-core line, each on a Python it supports: ansible-test"
@@ -177,7 +181,10 @@ integration:
 	python -m pytest -p no:cacheprovider -q -n $(PYTEST_WORKERS) tests/integration $(PYTEST_ARGS)
 
 sanity:
-	bash tests/sanity/run.sh
+	NO_INTEGRATION=1 bash tests/sanity/run.sh
+
+targets:
+	bash tests/integration/run-ansible-test.sh
 
 lint:
 	bash tests/lint/run.sh
@@ -188,6 +195,9 @@ build:
 molecule:
 	@test -f tests/molecule/run.sh || { echo "molecule: FAIL: tests/molecule/run.sh is missing" >&2; exit 1; }
 	bash tests/molecule/run.sh
+
+mutate: venv collection
+	bash tests/mutation/run.sh $(MUTATE_SESSIONS)
 
 bench: venv collection
 	@if [ -f benchmarks/run.sh ]; then bash benchmarks/run.sh; \

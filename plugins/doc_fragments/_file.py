@@ -21,6 +21,9 @@ options:
   create:
     description:
       - Create a missing file and its missing directories. With V(false), a missing file is a failure.
+      - A file is created only to hold something. Removing from a missing file (O(state=absent), O(uri_default=""),
+        O(exclusive=true) with no O(aliases)) changes nothing and creates nothing, and check mode never creates a
+        directory.
     type: bool
     default: true
   backup:

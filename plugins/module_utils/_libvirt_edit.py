@@ -258,6 +258,13 @@ def verify(new_text, path, params, present, absent):
     for name in absent:
         if name in names:
             raise Refusal('the edited text would still hold alias %r; %s is left untouched' % (name, path))
+    if params['exclusive'] and params['aliases'] is not None:
+        names = [a['name'] for a in aliases] + [alias_part(m[0]) for m in malformed if m[0] is not None]
+        listed = set(name for name, uri in present)
+        extra = sorted(set(name for name in names if name not in listed))
+        if extra or len(names) != len(set(names)):
+            raise Refusal('the edited text would still hold uri_aliases entries that are not listed once (%s); '
+                          '%s is left untouched' % (', '.join(repr(n) for n in extra) or 'duplicates', path))
     wanted = params['uri_default']
     if wanted is not None and (default or '') != wanted:
         raise Refusal('the edited text would not set uri_default to %r; %s is left untouched' % (wanted, path))
@@ -328,8 +335,8 @@ def apply(module, opener, path, spec, user_attrs=None, file_args=None, selinux=T
 
     ``opener(create)`` opens the file's directory (``_libvirt_files``'s
     ``open_system_target`` or ``open_user_target`` bound to the file) and
-    returns a Target, or None when a directory is missing and ``create`` is
-    false.  Nothing is created before it is known that the file must be
+    returns a Target (whose ``dir_exists`` is false when a directory is
+    missing and ``create`` is false).  Nothing is created before it is known that the file must be
     written, and nothing at all in check mode.  ``user_attrs`` is
     (uid, gid, mode) applied through the opened directory (a user's tree);
     ``file_args`` the common file arguments applied by path (system scope),
@@ -348,6 +355,8 @@ def apply(module, opener, path, spec, user_attrs=None, file_args=None, selinux=T
         else:
             data = None
         if data is None and not spec['create']:
+            if target is None or not target.dir_exists:
+                raise Refusal("the directory of '%s' does not exist and create is false" % path)
             raise Refusal("'%s' does not exist and create is false" % path)
         text, entries = load(path, data)
         context = file_context(entries, root)
@@ -370,7 +379,10 @@ def apply(module, opener, path, spec, user_attrs=None, file_args=None, selinux=T
         _warn_malformed(module, path, malformed)
 
         if changed and not module.check_mode:
-            if target is None:
+            if target is None or not target.dir_exists:
+                # Directories are made only now that something is written.
+                if target is not None:
+                    target.close()
                 target = opener(True)
                 target.lock()
                 target.remove_stale_temps()
@@ -395,7 +407,7 @@ def apply(module, opener, path, spec, user_attrs=None, file_args=None, selinux=T
             target.close()
 
     if file_args is not None and os.path.exists(path):
-        # In check mode this reports what would change and changes nothing.
-        result['changed'] = module.set_fs_attributes_if_different(dict(file_args, path=path), result['changed'],
-                                                                  result.get('diff'))
+        # In check mode this reports what would change and changes nothing.  Its diff entries (dicts of
+        # attributes) do not fit the text diff, so none is passed.
+        result['changed'] = module.set_fs_attributes_if_different(dict(file_args, path=path), result['changed'])
     return result

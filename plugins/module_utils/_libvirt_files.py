@@ -110,13 +110,15 @@ class Target(object):
     explicit path), where the path is taken as given.
     """
 
-    def __init__(self, path, dir_fd, name, owner, dir_mode):
+    def __init__(self, path, dir_fd, name, owner):
         self.path = path
         self.dir_fd = dir_fd
         self.name = name
         self.owner = owner
-        self.dir_mode = dir_mode
         self.stat = None
+        # False when the file's directory does not exist (and was not made):
+        # then the file reads as missing and nothing can be written.
+        self.dir_exists = dir_fd is not None
 
     def close(self):
         if self.dir_fd is not None:
@@ -124,7 +126,8 @@ class Target(object):
             self.dir_fd = None
 
     def lock(self):
-        fcntl.flock(self.dir_fd, fcntl.LOCK_EX)
+        if self.dir_exists:
+            fcntl.flock(self.dir_fd, fcntl.LOCK_EX)
 
     def _temp_name(self, attempt):
         return '.%s.%d.%d.tmp' % (self.name, os.getpid(), attempt)
@@ -147,6 +150,8 @@ class Target(object):
         """
         pattern = re.compile(r'\A\.' + re.escape(self.name) + r'\.[0-9]+\.[0-9]+\.tmp\Z')
         removed = []
+        if not self.dir_exists:
+            return removed
         try:
             names = os.listdir(self.dir_fd)
         except OSError:
@@ -217,6 +222,8 @@ class Target(object):
         callable given the file's stat result that returns them.  With
         ``check``, nothing is changed.  Returns whether anything differs.
         """
+        if not self.dir_exists and check:
+            return False
         flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, 'O_NOCTTY', 0)
         try:
             fd = os.open(self.name, flags, dir_fd=self.dir_fd)
@@ -250,7 +257,9 @@ class Target(object):
             os.close(fd)
 
     def read(self):
-        """The file's bytes, or None when it does not exist."""
+        """The file's bytes, or None when it (or its directory) does not exist."""
+        if not self.dir_exists:
+            return None
         flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, 'O_NOCTTY', 0)
         try:
             # Special files are refused before being opened: opening a device
@@ -305,6 +314,8 @@ class Target(object):
         an existing one keeps its owner, group and mode.  ``selinux`` is a
         callable given the temporary path before the rename, to set a context.
         """
+        if not self.dir_exists:
+            raise FileError("cannot write '%s': its directory does not exist" % self.path)
         tmp, fd = self._create_new(
             (self._temp_name(attempt) for attempt in range(100)),
             "cannot replace '%s': cannot create a temporary file in '%s'" % (self.path, os.path.dirname(self.path)))
@@ -359,8 +370,9 @@ def open_user_target(pw, rel_path, create):
 
     Each directory below the home is opened without following links and
     must belong to the user; missing ones are made (mode 0700, owned by the
-    user) when ``create`` is true.  Returns a Target, or None when a
-    directory is missing and ``create`` is false.
+    user) when ``create`` is true.  Returns a Target; when a directory is
+    missing and ``create`` is false, its ``dir_exists`` is false: the file
+    reads as missing, and nothing is created.
     """
     home = os.path.normpath(pw.pw_dir)
     path = os.path.join(home, rel_path)
@@ -395,7 +407,7 @@ def open_user_target(pw, rel_path, create):
                         raise FileError("cannot create directory '%s': %s" % (current, os.strerror(exc2.errno)))
                 elif exc.errno == errno.ENOENT:
                     os.close(fd)
-                    return None
+                    return Target(path, None, parts[-1], pw)
                 elif exc.errno in (errno.ELOOP, errno.ENOTDIR):
                     raise FileError("'%s' is a symbolic link or not a directory; refusing to follow it"
                                     % current)
@@ -410,7 +422,7 @@ def open_user_target(pw, rel_path, create):
     except Exception:
         os.close(fd)
         raise
-    return Target(path, fd, parts[-1], pw, 0o700)
+    return Target(path, fd, parts[-1], pw)
 
 
 def open_system_target(path, create, follow):
@@ -419,8 +431,9 @@ def open_system_target(path, create, follow):
     With ``follow``, a symbolic link at ``path`` is resolved and its target
     edited; otherwise a link is refused when the file is read.  Missing
     parent directories are made (mode 0755) when ``create`` is true.
-    Returns a Target, or None when the directory is missing and ``create``
-    is false.
+    Returns a Target; when the directory is missing and ``create`` is
+    false, its ``dir_exists`` is false: the file reads as missing, and
+    nothing is created.
     """
     path = os.path.abspath(path)
     if follow and os.path.islink(path):
@@ -432,7 +445,7 @@ def open_system_target(path, create, follow):
         if os.path.lexists(directory) and not os.path.isdir(directory):
             raise FileError("'%s' is not a directory" % directory)
         if not create:
-            return None
+            return Target(path, None, name, None)
         try:
             os.makedirs(directory, 0o755)
         except OSError as exc:
@@ -441,4 +454,4 @@ def open_system_target(path, create, follow):
         fd = os.open(directory, os.O_RDONLY | getattr(os, 'O_DIRECTORY', 0))
     except OSError as exc:
         raise FileError("cannot open directory '%s': %s" % (directory, os.strerror(exc.errno)))
-    return Target(path, fd, name, None, 0o755)
+    return Target(path, fd, name, None)

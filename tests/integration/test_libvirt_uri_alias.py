@@ -396,3 +396,135 @@ def test_many_tasks_one_play(conf):
     ])
     assert [r['changed'] for r in results] == [True, True, True]
     assert read(conf) == 'uri_aliases = [\n  "b=test:///default?b",\n]\n'
+
+
+# -- check mode changes nothing; removing from a missing file creates nothing --
+
+REMOVALS = [{'name': 'a', 'state': 'absent'}, {'uri_default': ''}, {'aliases': {}, 'exclusive': True}]
+
+
+@pytest.fixture
+def private_etc(world_tmp):
+    """(copy of /etc without libvirt/, argv prefix running a command with that copy at /etc).
+
+    The command runs in a mount namespace of its own, so the system scope
+    (/etc/libvirt/libvirt.conf) can be tried without the host's file.
+    """
+    copy = world_tmp / 'etc'
+    subprocess.run(['cp', '-a', '/etc', str(copy)], check=True, timeout=60)
+    subprocess.run(['rm', '-rf', str(copy / 'libvirt')], check=True, timeout=60)
+    prefix = ['unshare', '--mount', '--propagation', 'private', '--',
+              'sh', '-c', 'mount --bind "$0" /etc && exec "$@"', str(copy)]
+    return copy, prefix
+
+
+def tree(path):
+    """Every name below ``path`` with its kind, for 'nothing was created' checks."""
+    found = []
+    for top, dirs, files in os.walk(str(path)):
+        found += [os.path.join(top, n) + '/' for n in dirs] + [os.path.join(top, n) for n in files]
+    return sorted(found)
+
+
+def test_check_mode_creates_no_directory_with_path(world_tmp):
+    path = world_tmp / 'sub' / 'libvirt' / 'libvirt.conf'
+    result = run_one({'path': str(path), 'name': 'hail', 'uri': HAIL}, check=True, diff=True)
+    assert result['changed'] is True, result
+    assert result['diff']['after'] == 'uri_aliases = [\n  "hail=%s",\n]\n' % HAIL
+    assert tree(world_tmp) == []
+    result = run_one({'path': str(path), 'name': 'hail', 'uri': HAIL})
+    assert result['changed'] is True, result
+    assert virsh_uri(str(path), 'hail') == (True, HAIL)
+
+
+def test_check_mode_creates_no_directory_in_user_scope(user):
+    result = run_one({'scope': 'user', 'user': user.pw_name, 'uri_default': HAIL}, check=True)
+    assert result['changed'] is True, result
+    assert result['path'] == os.path.join(user.pw_dir, '.config', 'libvirt', 'libvirt.conf')
+    assert tree(user.pw_dir) == []
+    # With .config there but not libvirt/ in it.
+    config = os.path.join(user.pw_dir, '.config')
+    os.mkdir(config)
+    os.chown(config, user.pw_uid, user.pw_gid)
+    result = run_one({'scope': 'user', 'user': user.pw_name, 'uri_default': HAIL}, check=True)
+    assert result['changed'] is True, result
+    assert tree(user.pw_dir) == [config + '/']
+
+
+def test_check_mode_creates_no_directory_in_system_scope(private_etc):
+    copy, prefix = private_etc
+    result = run_play([{'name': 'call', MODULE: {'name': 'hail', 'uri': HAIL}, 'ignore_errors': True}],
+                      check=True, wrapper=prefix)[0]
+    assert result['changed'] is True, result
+    assert result['path'] == '/etc/libvirt/libvirt.conf'
+    assert not (copy / 'libvirt').exists()
+    # The same run, for real, makes the directory and the file in the copy.
+    result = run_play([{'name': 'call', MODULE: {'name': 'hail', 'uri': HAIL}}], wrapper=prefix)[0]
+    assert result['changed'] is True, result
+    assert read(copy / 'libvirt' / 'libvirt.conf') == 'uri_aliases = [\n  "hail=%s",\n]\n' % HAIL
+
+
+@pytest.mark.parametrize('args', REMOVALS, ids=['absent', 'empty-default', 'exclusive-none'])
+@pytest.mark.parametrize('check', [False, True], ids=['run', 'check'])
+def test_removing_from_missing_file_creates_nothing(world_tmp, args, check):
+    for path in (world_tmp / 'libvirt.conf', world_tmp / 'sub' / 'dir' / 'libvirt.conf'):
+        result = run_one(dict(args, path=str(path)), check=check, diff=True)
+        assert result['changed'] is False, result
+        assert result['diff']['before'] == result['diff']['after'] == ''
+        assert (result['aliases'], result['uri_default'], result['malformed']) == ([], None, [])
+        assert tree(world_tmp) == []
+
+
+@pytest.mark.parametrize('args', REMOVALS, ids=['absent', 'empty-default', 'exclusive-none'])
+def test_removing_from_missing_file_creates_nothing_in_user_scope(user, args):
+    result = run_one(dict(args, scope='user', user=user.pw_name))
+    assert result['changed'] is False, result
+    assert tree(user.pw_dir) == []
+
+
+def test_removing_from_existing_empty_file_is_no_change(conf):
+    write(conf, '')
+    before = snapshot(conf)
+    for args in REMOVALS:
+        assert run_one(dict(args, path=str(conf)))['changed'] is False
+    assert snapshot(conf) == before
+
+
+ATTRIBUTES = [({'mode': '0600'}, lambda st: st.st_mode & 0o7777 == 0o600),
+              ({'mode': 'u=rw,go='}, lambda st: st.st_mode & 0o7777 == 0o600),
+              ({'owner': 'nobody'}, lambda st: st.st_uid == pwd.getpwnam('nobody').pw_uid),
+              ({'group': 'nogroup'}, lambda st: st.st_gid == 65534)]
+
+
+@pytest.mark.parametrize('attrs,done', ATTRIBUTES, ids=['mode', 'symbolic-mode', 'owner', 'group'])
+def test_check_mode_reports_attribute_changes_with_path(conf, attrs, done):
+    write(conf, 'uri_default = "test:///default"\n')
+    before = snapshot(conf)
+    args = dict(attrs, path=str(conf), uri_default='test:///default')
+    result = run_one(args, check=True, diff=True)
+    assert result['changed'] is True, result
+    assert result['diff']['before'] == result['diff']['after'] == 'uri_default = "test:///default"\n'
+    assert snapshot(conf) == before and not done(os.stat(str(conf)))
+    result = run_one(args, diff=True)
+    assert result['changed'] is True, result
+    assert done(os.stat(str(conf)))
+    assert run_one(args, check=True)['changed'] is False
+    assert run_one(args)['changed'] is False
+
+
+def test_check_mode_reports_attribute_changes_in_system_scope(private_etc):
+    copy, prefix = private_etc
+    os.mkdir(str(copy / 'libvirt'))
+    path = copy / 'libvirt' / 'libvirt.conf'
+    write(path, 'uri_default = "test:///default"\n')
+    args = {'uri_default': 'test:///default', 'mode': '0600', 'group': 'nogroup'}
+    task = [{'name': 'call', MODULE: args, 'ignore_errors': True}]
+    before = snapshot(path)
+    result = run_play(task, check=True, wrapper=prefix)[0]
+    assert result['changed'] is True, result
+    assert snapshot(path) == before
+    result = run_play(task, wrapper=prefix)[0]
+    assert result['changed'] is True, result
+    st = os.stat(str(path))
+    assert (st.st_mode & 0o7777, st.st_gid) == (0o600, 65534)
+    assert run_play(task, check=True, wrapper=prefix)[0]['changed'] is False

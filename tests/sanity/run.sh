@@ -37,6 +37,7 @@
 #   SANITY_ONLY=1         run sanity only (skip units and integration)
 #   UNITS_ONLY=1          run units only (skip sanity and integration)
 #   INTEGRATION_ONLY=1    run integration only (skip sanity and units)
+#   NO_INTEGRATION=1      skip integration (make test runs the targets in a step of their own)
 #
 # ansible-test integration runs every target under tests/integration/targets/ (a directory with
 # an `aliases` file) on this machine, the modules on localhost with the current python (which
@@ -113,7 +114,7 @@ if [[ "${SANITY_ONLY:-}" != 1 && "${INTEGRATION_ONLY:-}" != 1 ]]; then
     run_ansible_test units --local --python "$PYVER" --color no --num-workers 2 tests/unit/plugins/
 fi
 
-if [[ "${SANITY_ONLY:-}" != 1 && "${UNITS_ONLY:-}" != 1 ]]; then
+if [[ "${SANITY_ONLY:-}" != 1 && "${UNITS_ONLY:-}" != 1 && "${NO_INTEGRATION:-}" != 1 ]]; then
     targets=()
     for dir in tests/integration/targets/*/; do
         [[ -f "$dir/aliases" ]] && targets+=("$(basename "$dir")")
@@ -122,7 +123,7 @@ if [[ "${SANITY_ONLY:-}" != 1 && "${UNITS_ONLY:-}" != 1 ]]; then
         echo "--- ansible-test integration: no targets under tests/integration/targets/ (skipped)"
     else
         echo "--- ansible-test integration --local --python $PYVER (${targets[*]})"
-        run_ansible_test integration --local --python "$PYVER" --color no
+        run_ansible_test integration --local --python "$PYVER" --color no --allow-root --allow-destructive
     fi
 fi
 echo "tests/sanity/run.sh: OK"
