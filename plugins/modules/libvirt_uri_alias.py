@@ -92,7 +92,7 @@ options:
         libvirt pick (a URI's C(mode=) parameter wins over the setting).
       - The value is checked as libvirt checks it (exact, case-sensitive) and refused with libvirt's words
         (C(Unknown remote mode 'VALUE')) before anything is written.
-      - A value that would break an alias of the file after the run is refused, naming the alias: for example
+      - A value that would break an alias of the file after the run is refused, naming the alias, for example
         V(direct) with an SSH alias that has no C(socket=) parameter (libvirt then fails with C(Cannot use direct
         socket mode for ssh transport)).
       - The first C(remote_mode) of the file is the one set; the empty string removes every occurrence; omitted, it
@@ -112,7 +112,7 @@ options:
       - Which file of the account to edit. V(client) is C(libvirt.conf), read by C(virsh) and every libvirt client.
         V(admin) is C(libvirt-admin.conf), read by C(virt-admin), with the same grammar and its own C(uri_aliases)
         and C(uri_default).
-      - With V(admin), alias URIs and O(uri_default) must be admin URIs C(virt-admin) connects with: C(libvirtd) or
+      - With V(admin), alias URIs and O(uri_default) must be admin URIs C(virt-admin) connects with, C(libvirtd) or
         a C(virt...) daemon scheme (C(virtqemud:///system), C(virtproxyd:///session), C(virtlogd:///system)) with
         the path C(/system) or C(/session), or a C(socket=) parameter naming the socket; C(qemu:///system) and
         other URIs that name a hypervisor driver are refused with C(virt-admin)'s words.

@@ -58,7 +58,7 @@ GUIDE_PAGES = ['index.md', 'getting-started.md', 'how-libvirt-picks-a-uri.md', '
 LOCAL_EXAMPLES = ['getting-started.yml', 'resolve-names.yml', 'migrate-lineinfile-breakage.yml',
                   'troubleshoot-malformed.yml', 'troubleshoot-audit.yml']
 FLEET_EXAMPLES = ['fleet-one-default.yml', 'fleet-per-group.yml', 'fleet-mesh.yml', 'fleet-per-user.yml',
-                  'migrate-to-module.yml']
+                  'fleet-remote-mode.yml', 'migrate-to-module.yml']
 
 HAIL = 'qemu+ssh://root@hail.cloud.example.com/system'
 SLEET = 'qemu+ssh://root@sleet.cloud.example.com/system'
@@ -352,6 +352,28 @@ def test_fleet_per_user(fleet):
         'test:///default'
     # Only desk1 is a workstation.
     assert [h for h in ALL_HOSTS if os.listdir(fleet[h].home('alice'))] == ['desk1']
+
+
+def test_fleet_remote_mode(fleet):
+    write(fleet_conf(fleet, 'rain'), '# by hand\nremote_mode = "direct"  # was\n')
+    results = run_fleet('fleet-remote-mode.yml', fleet)
+    for host in ALL_HOSTS:
+        probes = task(results, 'Ask virsh which mode it reads, as each account', host)['results']
+        assert [p['item'] for p in probes] == ['root', 'alice']
+        assert all(not p['failed'] for p in probes), probes
+        expected = '# by hand\nremote_mode = "legacy"  # was\n' if host == 'rain' else 'remote_mode = "legacy"\n'
+        assert read(fleet_conf(fleet, host)) == expected, host
+        for user in ('alice', 'bob'):
+            assert read(fleet_conf(fleet, host, user)) == 'remote_mode = "legacy"\n'
+        assert read(fleet[host].skel_conf) == 'remote_mode = "legacy"\n'
+    # virsh reads what the role wrote: with a bad value it refuses the connection.
+    write(fleet_conf(fleet, 'hail', 'bob'), 'remote_mode = "Legacy"\n')
+    assert fleet['hail'].virsh('bob', 'qemu:///session') == \
+        "error: invalid argument: Unknown remote mode 'Legacy'"
+    again = module_results(run_fleet('fleet-remote-mode.yml', fleet))
+    assert [(r['user'], r['changed']) for r in again if r['changed']] == [('bob', True)] * 1
+    assert read(fleet_conf(fleet, 'hail', 'bob')) == 'remote_mode = "legacy"\n'
+    assert not any(r['changed'] for r in module_results(run_fleet('fleet-remote-mode.yml', fleet)))
 
 
 # -- migrating -------------------------------------------------------------------------
