@@ -101,7 +101,7 @@ options:
     type: str
   remote_proxy:
     description:
-      - The C(remote_proxy) of libvirt.conf, the proxy an SSH URI without C(proxy=) runs on the remote host:
+      - The C(remote_proxy) of libvirt.conf, the proxy an SSH URI without C(proxy=) runs on the remote host,
         V(netcat) (C(nc)), V(native) (C(virt-ssh-helper)) or V(auto).
       - Checked and refused as O(remote_mode) (C(Unnkown proxy type 'VALUE'), libvirt's spelling), including a value
         that would break an alias (V(native) with an SSH alias that has a C(netcat=) parameter).
