@@ -227,3 +227,30 @@ def test_check_mode_and_diff_write_nothing(host):
                                      'remote_proxy = "netcat"\n'
     # libvirt reads the first occurrence: the legacy mode.
     assert client(host, 'root', 'virsh', 'qemu:///system') == socket_error(VIRSH_RUN + '/libvirt-sock')
+
+
+def virsh_mode(host, user, name):
+    """The mode virsh logs for ``name`` as ``user`` (libvirt's remote driver), or None when it logs none."""
+    home = '/root' if user == 'root' else '/home/%s' % user
+    cmd = host.wrapper() + ['runuser', '-u', user, '--', 'env', '-i', 'PATH=/usr/bin:/bin', 'HOME=' + home,
+                            'XDG_RUNTIME_DIR=' + runtime_dir(user), 'LIBVIRT_AUTOSTART=0',
+                            'LIBVIRT_LOG_FILTERS=1:remote.remote_sockets', 'LIBVIRT_LOG_OUTPUTS=1:stderr',
+                            'virsh', '-q', '-c', name, 'uri']
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=60, check=False)
+    marker = 'Choosing remote socket for transport=unix mode='
+    for line in proc.stderr.splitlines():
+        if marker in line:
+            return line.split(marker, 1)[1].split()[0]
+    return None
+
+
+def test_info_reports_the_remote_settings_and_the_mode_virsh_uses_per_alias(host):
+    with open(host.system_conf, 'w') as f:
+        f.write('uri_aliases = [ "l=qemu:///system", "d=qemu:///system?MODE=direct", "t=test:///default" ]\n'
+                'remote_mode = "legacy"\nremote_proxy = "netcat"\n')
+    result = host.run('virtkit.libvirt_client.libvirt_uri_info', {})
+    [config] = [c for c in result['configs'] if c['scope'] == 'system']
+    assert (config['remote_mode'], config['remote_proxy']) == ('legacy', 'netcat')
+    assert config['alias_modes'] == {'l': 'legacy', 'd': 'direct', 't': None}
+    for name, mode in config['alias_modes'].items():
+        assert virsh_mode(host, 'root', name) == mode, name
