@@ -396,8 +396,6 @@ def octal_mode(mode):
     return None
 
 
-
-
 def _warn_malformed(module, path, malformed):
     for entry, message in malformed:
         if entry is None:
