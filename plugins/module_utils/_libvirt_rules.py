@@ -123,6 +123,9 @@ def check_default(default, aliases, complete=True, system_aliases=(), what='uri_
                             % (what, default, USERS_DO_NOT_READ_SYSTEM))
         if not complete:
             return
+        if (context or {}).get('admin'):
+            raise RuleError("%s %r is neither an alias defined in the file nor an admin URI virt-admin can use "
+                            "(an admin URI names a daemon, such as virtqemud:///system)" % (what, default))
         raise RuleError("%s %r is neither an alias defined in the file nor a URI libvirt can use "
                         "(a URI needs a driver, such as qemu:///system)" % (what, default))
     check_uri(default, what, context)

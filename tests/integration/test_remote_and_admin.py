@@ -17,7 +17,8 @@ import subprocess
 
 import pytest
 
-from playbook_helpers import PrivateHost
+from ansible_collections.virtkit.libvirt_client.plugins.filter.libvirt_uri_role import libvirt_uri_role_plan
+from playbook_helpers import PrivateHost, run_one
 
 ACCOUNTS_MODULE = 'virtkit.libvirt_client.libvirt_uri_accounts'
 ALIAS_MODULE = 'virtkit.libvirt_client.libvirt_uri_alias'
@@ -254,3 +255,35 @@ def test_info_reports_the_remote_settings_and_the_mode_virsh_uses_per_alias(host
     assert config['alias_modes'] == {'l': 'legacy', 'd': 'direct', 't': None}
     for name, mode in config['alias_modes'].items():
         assert virsh_mode(host, 'root', name) == mode, name
+
+
+@pytest.mark.parametrize('option, variable, value', [
+    ('remote_mode', 'libvirt_uri_remote_mode', 'Legacy'),
+    ('remote_mode', 'libvirt_uri_remote_mode', 'native'),
+    ('remote_proxy', 'libvirt_uri_remote_proxy', 'ssh'),
+])
+def test_role_refuses_remote_values_with_the_modules_message(conf, option, value, variable):
+    module = run_one({'path': str(conf), option: value}, check=True)
+    assert module.get('failed') is True, module
+    plan = libvirt_uri_role_plan({variable: value}, 'lab1')
+    assert plan['errors'] == ['lab1: %s: %s' % (variable, module['msg'])]
+    assert not conf.exists()
+
+
+@pytest.mark.parametrize('uri', ['qemu:///system', 'virtqemud:///sys', 'virtqemud:///system?mode=direct', 'xx'])
+def test_role_refuses_admin_uris_with_the_modules_message(conf, uri):
+    module = run_one({'path': str(conf), 'config': 'admin', 'aliases': {'adm': uri}}, check=True)
+    assert module.get('failed') is True, module
+    plan = libvirt_uri_role_plan({'libvirt_uri_admin_aliases': {'adm': uri}}, 'lab1')
+    assert plan['errors'] == ['lab1: libvirt_uri_admin_aliases.adm: ' + module['msg']]
+    module = run_one({'path': str(conf), 'config': 'admin', 'uri_default': uri}, check=True)
+    assert module.get('failed') is True, module
+    if uri == 'xx':
+        # A name: the module knows the file has no such alias; the role cannot know (the file may hold it).
+        assert module['msg'] == ("uri_default 'xx' is neither an alias defined in the file nor an admin URI "
+                                 'virt-admin can use (an admin URI names a daemon, such as virtqemud:///system)')
+        assert libvirt_uri_role_plan({'libvirt_uri_admin_default': uri}, 'lab1')['errors'] == []
+    else:
+        plan = libvirt_uri_role_plan({'libvirt_uri_admin_default': uri}, 'lab1')
+        assert plan['errors'] == ['lab1: libvirt_uri_admin_default: ' + module['msg']]
+    assert not conf.exists()
