@@ -41,9 +41,15 @@ ROLE_VARIABLES = {
     'libvirt_uri_skel': False,
     'libvirt_uri_users_inherit': True,
     'libvirt_uri_backup': False,
+    'libvirt_uri_remote_mode': None,
+    'libvirt_uri_remote_proxy': None,
+    'libvirt_uri_admin_aliases': {},
+    'libvirt_uri_admin_default': None,
 }
+# The remote settings of libvirt.conf: module option -> role variable.
+REMOTE_VARIABLES = (('remote_mode', 'libvirt_uri_remote_mode'), ('remote_proxy', 'libvirt_uri_remote_proxy'))
 ROOT_NAMES = ('root', '0')
-USER_KEYS = ('user', 'default', 'aliases', 'exclusive', 'xdg_config_home')
+USER_KEYS = ('user', 'default', 'aliases', 'exclusive', 'xdg_config_home', 'remote_mode', 'remote_proxy')
 
 
 def _json(value):
@@ -77,6 +83,7 @@ class _Plan:
         self.groups = groups if isinstance(groups, Mapping) else {}
         self.hostvars = hostvars
         self.errors = []
+        self.system_settings = {}
 
     def error(self, message):
         self.errors.append(self.prefix + message)
@@ -140,8 +147,12 @@ class _Plan:
                       "the URI made for host '%s' (address '%s')" % (entry['host'], entry['address']),
                       {'root': True})
 
-    def aliases_var(self, var, aliases, root=False):
-        """Check an alias dict; returns it as a plain dict (empty when it is not a dict)."""
+    def aliases_var(self, var, aliases, root=False, context=None):
+        """Check an alias dict; returns it as a plain dict (empty when it is not a dict).
+
+        ``context`` is the rules' context of the file (``root``, the remote settings it will hold, or
+        ``admin``); by default that of a file read by root or not, without remote settings.
+        """
         if aliases is None:
             return {}
         if not isinstance(aliases, Mapping):
@@ -149,14 +160,33 @@ class _Plan:
             return {}
         for name, uri in aliases.items():
             self.rule('%s.%s' % (var, name) if rules.is_alias_name(name) else var, rules.check_aliases, {name: uri},
-                      {'root': root})
+                      context if context is not None else {'root': root})
         return dict(aliases)
 
-    def default_var(self, var, default, aliases, exclusive, system_aliases=(), root=False):
+    def default_var(self, var, default, aliases, exclusive, system_aliases=(), root=False, context=None):
         if default is None:
             return
         self.rule(var, rules.check_default, default, aliases, complete=exclusive, system_aliases=system_aliases,
-                  what='uri_default', context={'root': root})
+                  what='uri_default', context=context if context is not None else {'root': root})
+
+    def remote_vars(self, source, prefix):
+        """The valid remote settings among ``source``'s keys (role variables, or a user entry's keys)."""
+        settings = {}
+        for key, variable in REMOTE_VARIABLES:
+            name = variable if prefix is None else '%s.%s' % (prefix, key)
+            value = source.get(variable if prefix is None else key)
+            if value is None:
+                continue
+            if self.rule(name, rules.check_remote_setting, key, value) is not None:
+                settings[key] = value
+        return settings
+
+    @staticmethod
+    def context(root, settings):
+        """The rules' context of a libvirt.conf file holding ``settings`` after the run ('' removes one)."""
+        context = {'root': root}
+        context.update((key, value) for key, value in settings.items() if value != '')
+        return context
 
     def user_entries(self):
         """The valid entries of libvirt_uri_users, checked, as (var, entry) pairs."""
@@ -186,8 +216,14 @@ class _Plan:
                 continue
             keys[key] = var
             # root's entry applies to the system file, which root reads.
+            settings = dict(self.system_settings if to_bool_or(self.var['libvirt_uri_users_inherit']) else {})
+            own = self.remote_vars(user, var)
+            settings.update(own)
+            context = self.context(name in ROOT_NAMES, settings)
             entry = {'user': name, 'aliases': self.aliases_var(var + '.aliases', user.get('aliases'),
-                                                               root=name in ROOT_NAMES)}
+                                                               context=context)}
+            entry.update(own)
+            entry['context'] = context
             if 'exclusive' in user:
                 try:
                     entry['exclusive'] = to_bool(user['exclusive'])
@@ -204,11 +240,23 @@ class _Plan:
         var = self.var
         entries = self.group_entries()
         self.check_group(entries)
+        self.system_settings = self.remote_vars(var, None)
+        system_context = self.context(True, self.system_settings)
         system_aliases = {entry['name']: entry['uri'] for entry in entries}
-        system_aliases.update(self.aliases_var('libvirt_uri_aliases', var['libvirt_uri_aliases'], root=True))
+        system_aliases.update(self.aliases_var('libvirt_uri_aliases', var['libvirt_uri_aliases'],
+                                               context=system_context))
         exclusive = self.bool_var('libvirt_uri_aliases_exclusive')
         default = var['libvirt_uri_default']
-        self.default_var('libvirt_uri_default', default, system_aliases, exclusive, root=True)
+        self.default_var('libvirt_uri_default', default, system_aliases, exclusive, context=system_context)
+        admin_aliases = self.aliases_var('libvirt_uri_admin_aliases', var['libvirt_uri_admin_aliases'],
+                                         context={'admin': True})
+        admin_default = var['libvirt_uri_admin_default']
+        self.default_var('libvirt_uri_admin_default', admin_default, admin_aliases, False, context={'admin': True})
+        admin = None
+        if admin_aliases or admin_default is not None:
+            admin = {'aliases': admin_aliases, 'exclusive': False}
+            if admin_default is not None:
+                admin['uri_default'] = str(admin_default)
         inherit = self.bool_var('libvirt_uri_users_inherit')
         group = var['libvirt_uri_users_from_group']
         if group is None:
@@ -218,21 +266,24 @@ class _Plan:
                        'got %s' % (_json(group),))
             group = ''
         system = None
-        if default is not None or system_aliases or exclusive:
+        if default is not None or system_aliases or exclusive or self.system_settings:
             system = {'aliases': system_aliases, 'exclusive': exclusive}
             if default is not None:
                 system['uri_default'] = str(default)
+            system.update(self.system_settings)
         users = []
         for uvar, entry in self.user_entries():
             # What the user's file will define: the system file's aliases when inherited, then its own.
             final = dict(system_aliases) if inherit else {}
             final.update(entry['aliases'])
             user_exclusive = entry.get('exclusive', exclusive if inherit else False)
+            context = entry.pop('context')
             self.default_var(uvar + '.default', entry.get('uri_default'), final, user_exclusive,
-                             system_aliases=() if inherit else system_aliases, root=entry['user'] in ROOT_NAMES)
+                             system_aliases=() if inherit else system_aliases, context=context)
             users.append(entry)
         args = {
             'system': system,
+            'admin': admin,
             'users': users,
             'users_from_group': group,
             'all_users': self.bool_var('libvirt_uri_all_users'),
@@ -246,6 +297,14 @@ class _Plan:
             'group_entries': entries,
             'system_aliases': system_aliases,
         }
+
+
+def to_bool_or(value, default=True):
+    """``value`` as a boolean, ``default`` when it is not one (bool_var reports that)."""
+    try:
+        return to_bool(value)
+    except Exception:  # pylint: disable=broad-except
+        return default
 
 
 def libvirt_uri_role_plan(variables, hostname, groups=None, hostvars=None):

@@ -7,15 +7,16 @@
 # roles and playbooks must not import it.  Its names and behaviour change without
 # notice or deprecation, in any release.
 
-"""Edit one libvirt.conf file: the engine behind the modules that write.
+"""Edit one libvirt.conf or libvirt-admin.conf file: the engine behind the modules that write.
 
 ``apply(module, target, spec)`` reads the file of an opened, locked
-``_libvirt_files.Target``, works out whether the wanted aliases and
-``uri_default`` differ from what libvirt reads there (with the parser
-alone: Augeas is only loaded when something changes), edits the text
-through the lens, checks the new text with libvirt's grammar and that it
-says what was asked, and writes it atomically.  ``spec`` is a dict with the
-keys of ``new_spec()``.
+``_libvirt_files.Target``, works out whether the wanted aliases,
+``uri_default``, ``remote_mode`` and ``remote_proxy`` differ from what
+libvirt reads there (with the parser alone: Augeas is only loaded when
+something changes), edits the text through the lens, checks the new text
+with libvirt's grammar and that it says what was asked, and writes it
+atomically.  ``spec`` is a dict with the keys of ``new_spec()``.  The URI
+checks use the settings the file will hold after the run.
 """
 
 import os
@@ -31,6 +32,10 @@ from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_au
 
 ALIASES_KEY = 'uri_aliases'
 DEFAULT_KEY = 'uri_default'
+REMOTE_KEYS = tuple(key for key, check in rules.REMOTE_SETTINGS)
+#: The scalar string settings set through the spec, in the order they are edited.
+SCALAR_KEYS = (DEFAULT_KEY,) + REMOTE_KEYS
+CONFIGS = ('client', 'admin')
 AUGEAS_PACKAGES = ('python-augeas (package python3-augeas on Debian, Ubuntu, Fedora, EL and openSUSE; '
                    'python-augeas on Arch)')
 
@@ -56,33 +61,68 @@ def _augeas_class():
     return augeas.Augeas
 
 
-def new_spec(aliases=None, exclusive=False, absent=(), uri_default=None, create=True, backup=False, single=False):
+def new_spec(aliases=None, exclusive=False, absent=(), uri_default=None, create=True, backup=False, single=False,
+             remote_mode=None, remote_proxy=None, config='client'):
     """What to make of one file.
 
     ``aliases`` is a dict of alias name to URI to make present (None: the
     aliases are not managed), ``exclusive`` removes every other entry (only
     with ``aliases``), ``absent`` lists names (or malformed entries' text)
-    to remove, ``uri_default`` is the default to set ('' removes it, None
-    leaves it alone).  ``single`` names the one alias's URI ``uri`` in messages (the module's name/uri
-    options).
+    to remove, ``uri_default``, ``remote_mode`` and ``remote_proxy`` are the
+    settings to set ('' removes every occurrence, None leaves it alone).
+    ``config`` says which file it is: ``client`` (libvirt.conf) or ``admin``
+    (libvirt-admin.conf, whose URIs are virt-admin's and which has no remote
+    settings).  ``single`` names the one alias's URI ``uri`` in messages (the
+    module's name/uri options).
     """
     return dict(aliases=aliases, exclusive=exclusive, absent=list(absent), uri_default=uri_default,
-                create=create, backup=backup, single=single)
+                create=create, backup=backup, single=single, remote_mode=remote_mode, remote_proxy=remote_proxy,
+                config=config)
 
 
-def file_context(entries, root):
-    """What ``check_connect_uri`` needs to know of the client reading a file: root or not, its remote settings."""
-    context = dict(root=bool(root))
-    for key in ('remote_mode', 'remote_proxy'):
+def _remote_settings(entries):
+    """The file's remote_mode and remote_proxy as libvirt reads them (the first occurrence), absent ones left out."""
+    settings = {}
+    for key in REMOTE_KEYS:
         value = libvirt_conf.get_value(entries, key)
         if value is not None:
-            context[key] = value.value
+            settings[key] = value.value
+    return settings
+
+
+def file_context(entries, root, spec=None):
+    """What ``check_connect_uri`` needs to know of the client reading a file: root or not, its remote settings.
+
+    With ``spec``, the settings are those the file will hold after the run
+    (a value set by the spec replaces the file's, '' removes it).  For a
+    libvirt-admin.conf (``spec['config'] == 'admin'``) the context says
+    ``admin`` instead: admin URIs follow virt-admin's rules.
+    """
+    if spec is not None and spec.get('config') == 'admin':
+        return dict(admin=True)
+    context = dict(root=bool(root))
+    context.update(_remote_settings(entries))
+    for key in REMOTE_KEYS:
+        wanted = spec.get(key) if spec is not None else None
+        if wanted == '':
+            context.pop(key, None)
+        elif wanted is not None:
+            context[key] = wanted
     return context
 
 
 def check_spec(spec, context=None):
     """Check a spec's values with the collection's rules: (present pairs, absent names), or Refusal."""
+    if spec.get('config', 'client') not in CONFIGS:
+        raise Refusal('config %r is not one of %s' % (spec['config'], ', '.join(CONFIGS)))
     try:
+        for key in REMOTE_KEYS:
+            if spec.get(key) is None:
+                continue
+            if spec.get('config') == 'admin':
+                raise rules.RuleError('%s %r cannot be used with config=admin: %s'
+                                      % (key, spec[key], rules.ADMIN_HAS_NO_REMOTE))
+            rules.check_remote_setting(key, spec[key])
         if spec['single'] and spec['aliases']:
             [(name, uri)] = spec['aliases'].items()
             rules.check_alias_name(name, 'name')
@@ -186,17 +226,20 @@ def edit(tree, entries, params, present, absent):
         first[name] = len(items)
         items.append((label, entry))
 
-    default = params['uri_default']
-    if default is not None:
-        defaults = tree.statements(DEFAULT_KEY)
-        if default == '':
-            for path in reversed(defaults):
+    for key in SCALAR_KEYS:
+        value = params.get(key)
+        if value is None:
+            continue
+        statements = tree.statements(key)
+        if value == '':
+            for path in reversed(statements):
                 tree.remove(path)
-        elif defaults:
-            if tree.get(defaults[0]) != default or tree.quote(defaults[0]) is None:
-                tree.set_string(defaults[0], default)
+        elif statements:
+            # libvirt reads the first occurrence; it keeps its quote when the value fits in it.
+            if tree.get(statements[0]) != value or tree.quote(statements[0]) is None:
+                tree.set_string(statements[0], value)
         else:
-            tree.add_string_statement(DEFAULT_KEY, default)
+            tree.add_string_statement(key, value)
 
 
 def needs_change(entries, params, present, absent):
@@ -212,12 +255,16 @@ def needs_change(entries, params, present, absent):
     for name, uri in present:
         if name not in names or value.value[names.index(name)].value != '%s=%s' % (name, uri):
             return True
-    default = params['uri_default']
-    if default is not None:
-        current = [e.value for e in entries if e.name == DEFAULT_KEY]
-        if default == '':
-            return bool(current)
-        return not current or current[0].type != 'string' or current[0].value != default
+    for key in SCALAR_KEYS:
+        wanted = params.get(key)
+        if wanted is None:
+            continue
+        current = [e.value for e in entries if e.name == key]
+        if wanted == '':
+            if current:
+                return True
+        elif not current or current[0].type != 'string' or current[0].value != wanted:
+            return True
     return False
 
 
@@ -268,6 +315,15 @@ def verify(new_text, path, params, present, absent):
     wanted = params['uri_default']
     if wanted is not None and (default or '') != wanted:
         raise Refusal('the edited text would not set uri_default to %r; %s is left untouched' % (wanted, path))
+    for key in REMOTE_KEYS:
+        wanted = params.get(key)
+        if wanted is None:
+            continue
+        value = libvirt_conf.get_value(entries, key)
+        if wanted == '' and any(e.name == key for e in entries):
+            raise Refusal('the edited text would still set %s; %s is left untouched' % (key, path))
+        if wanted != '' and (value is None or value.type != 'string' or value.value != wanted):
+            raise Refusal('the edited text would not set %s to %r; %s is left untouched' % (key, wanted, path))
     return aliases, malformed, default
 
 
@@ -297,6 +353,42 @@ def check_default(params, aliases, context=None):
         rules.check_default(params['uri_default'], set(alias['name'] for alias in aliases), context=context)
     except rules.RuleError as exc:
         raise Refusal(exc.message)
+
+
+def check_remote_change(spec, entries, aliases, default, path, root):
+    """Refuse new remote settings that would break a URI of the file as it stands after the run.
+
+    A URI of the resulting file (each alias's first entry, and a
+    ``uri_default`` that is a URI) that libvirt accepts with the file's
+    current ``remote_mode``/``remote_proxy`` but refuses with the new ones
+    (``remote_mode = "direct"`` and an SSH alias without ``socket=``, a
+    native proxy and ``netcat=``...) is refused, naming the alias.
+    """
+    if spec.get('config') == 'admin' or all(spec.get(key) is None for key in REMOTE_KEYS):
+        return
+    before = file_context(entries, root)
+    after = file_context(entries, root, spec)
+    if before == after:
+        return
+    changed = ' and '.join('%s %r' % (key, spec[key]) if spec[key] else 'removing %s' % key
+                           for key in REMOTE_KEYS if spec.get(key) is not None)
+    uris = []
+    seen = set()
+    for alias in aliases:
+        if alias['name'] not in seen:
+            seen.add(alias['name'])
+            uris.append(('the URI of alias %r' % (alias['name'],), alias['uri']))
+    if default and not rules.is_alias_name(default):
+        uris.append(('uri_default', default))
+    for what, uri in uris:
+        try:
+            rules.check_uri(uri, what, after)
+        except rules.RuleError as exc:
+            try:
+                rules.check_uri(uri, what, before)
+            except rules.RuleError:
+                continue  # already refused by libvirt with the file's current settings
+            raise Refusal('%s would break %s of %s: %s; it is left untouched' % (changed, what, path, exc.message))
 
 
 def octal_mode(mode):
@@ -359,20 +451,26 @@ def apply(module, opener, path, spec, user_attrs=None, file_args=None, selinux=T
                 raise Refusal("the directory of '%s' does not exist and create is false" % path)
             raise Refusal("'%s' does not exist and create is false" % path)
         text, entries = load(path, data)
-        context = file_context(entries, root)
+        context = file_context(entries, root, spec)
         present, absent = check_spec(spec, context)
         if needs_change(entries, spec, present, absent):
             new_text = edit_text(text, entries, path, spec, present, absent)
             aliases, malformed, default = verify(new_text, path, spec, present, absent)
+            settings = _remote_settings(libvirt_conf.parse(new_text, path))
             changed = new_text != text or data is None
         else:
             new_text = text
             aliases, malformed, default = summarize(entries, path)
+            settings = _remote_settings(entries)
             changed = False
         check_default(spec, aliases, context)
+        check_remote_change(spec, entries, aliases, default, path, root)
 
         result = dict(changed=changed, path=path, aliases=aliases, uri_default=default,
-                      malformed=[m[0] for m in malformed if m[0] is not None])
+                      malformed=[m[0] for m in malformed if m[0] is not None], config=spec.get('config', 'client'))
+        if result['config'] == 'client':
+            for key in REMOTE_KEYS:
+                result[key] = settings.get(key)
         if module._diff:
             result['diff'] = dict(before_header=path, after_header=path,
                                   before=text if data is not None else '', after=new_text)

@@ -84,8 +84,8 @@ def user_config_file(home, xdg_config_home=None, name=CONFIG_NAME):
     return os.path.join(xdg_config_dir(home, xdg_config_home), 'libvirt', name)
 
 
-def user_config_path(pw, xdg_config_home=None):
-    """libvirt.conf of the user ``pw`` (not root): (home, path relative to home).
+def user_config_path(pw, xdg_config_home=None, name=CONFIG_NAME):
+    """libvirt.conf (or ``name``, such as libvirt-admin.conf) of the user ``pw`` (not root): (home, relative path).
 
     ``xdg_config_home`` replaces ``~/.config``; it must be absolute and lie
     inside the user's home directory.
@@ -99,7 +99,7 @@ def user_config_path(pw, xdg_config_home=None):
     if rel == os.curdir or rel == os.pardir or rel.startswith(os.pardir + os.sep):
         raise FileError("xdg_config_home '%s' is not inside the home directory '%s' of user '%s'"
                         % (xdg_config_home, home, pw.pw_name))
-    return home, os.path.join(rel, 'libvirt', CONFIG_NAME)
+    return home, os.path.join(rel, 'libvirt', name)
 
 
 class Target(object):

@@ -53,9 +53,6 @@ identity of the account that uses the URI): it returns None for a missing
 path, else ``(mode, is_dir)``.
 """
 
-from __future__ import (absolute_import, division, print_function)
-__metaclass__ = type
-
 import os
 
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_uri import URIError, parse_uri

@@ -18,13 +18,21 @@ rule for reading entries); the URI rules in ``_libvirt_uri``.
 """
 
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_conf as libvirt_conf
+from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_admin import check_admin_uri
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_uri import (
-    URIError, check_connect_uri,
+    URIError, check_connect_uri, check_remote_mode, check_remote_proxy,
 )
 
 ALIAS_CHARS_TEXT = "A-Z, a-z, 0-9, '_' and '-'"
 
 # What a user who is not root reads instead of the system file.
+#: The settings of libvirt.conf that choose how remote URIs reach the daemons, with their checks.
+REMOTE_SETTINGS = (('remote_mode', check_remote_mode), ('remote_proxy', check_remote_proxy))
+
+#: Why libvirt-admin.conf takes no remote_mode or remote_proxy.
+ADMIN_HAS_NO_REMOTE = ('libvirt-admin.conf has no such setting: virt-admin only connects to local UNIX sockets and '
+                       'never reads remote_mode or remote_proxy (they belong in libvirt.conf)')
+
 USERS_DO_NOT_READ_SYSTEM = ('libvirt reads /etc/libvirt/libvirt.conf only for root; every other account reads only '
                             'its own $XDG_CONFIG_HOME/libvirt/libvirt.conf, so an alias of the system file means '
                             'nothing to a user')
@@ -59,14 +67,19 @@ def check_uri(uri, what='uri', context=None):
 
     ``context`` describes the client that reads the file, as keyword arguments of ``check_connect_uri``:
     ``root`` (the system file is read by root), the file's ``remote_mode`` and ``remote_proxy``, and the
-    ``libvirt_version`` of the host, when known.
+    ``libvirt_version`` of the host, when known.  With ``admin`` true in ``context`` the file is a
+    libvirt-admin.conf and the URI must be an admin URI virt-admin connects with (``check_admin_uri``).
     """
     if uri is None or uri == '':
         raise RuleError('%s is empty: an alias needs a URI such as qemu:///system' % what)
     if not isinstance(uri, str):
         raise RuleError('%s must be a string, got %r' % (what, uri))
+    context = dict(context or {})
     try:
-        check_connect_uri(uri, **(context or {}))
+        if context.pop('admin', False):
+            check_admin_uri(uri)
+        else:
+            check_connect_uri(uri, **context)
     except URIError as exc:
         raise RuleError('%s %r is refused: %s' % (what, uri, exc.message))
 
@@ -107,6 +120,9 @@ def check_default(default, aliases, complete=True, system_aliases=(), what='uri_
                             % (what, default, USERS_DO_NOT_READ_SYSTEM))
         if not complete:
             return
+        if (context or {}).get('admin'):
+            raise RuleError("%s %r is neither an alias defined in the file nor an admin URI virt-admin can use "
+                            "(an admin URI names a daemon, such as virtqemud:///system)" % (what, default))
         raise RuleError("%s %r is neither an alias defined in the file nor a URI libvirt can use "
                         "(a URI needs a driver, such as qemu:///system)" % (what, default))
     check_uri(default, what, context)
@@ -116,3 +132,19 @@ def check_entry_name(name):
     """A ``name`` given to remove an entry (possibly a malformed one): anything one line can hold."""
     if not isinstance(name, str) or name == '' or '\n' in name or '\r' in name:
         raise RuleError('name %r cannot name an alias entry: it is empty or holds a line break' % (name,))
+
+
+def check_remote_setting(key, value, what=None):
+    """A ``remote_mode`` or ``remote_proxy`` value to write: one libvirt accepts; returns it.
+
+    ``None`` (leave the setting alone) and ``''`` (remove it) pass.  The
+    refusal names ``what`` (default: the key) and the value, with libvirt's
+    own words for a value it refuses.
+    """
+    if value is None or value == '':
+        return value
+    check = dict(REMOTE_SETTINGS)[key]
+    try:
+        return check(value)
+    except URIError as exc:
+        raise RuleError('%s %r is refused: %s' % (what or key, value, exc.message))

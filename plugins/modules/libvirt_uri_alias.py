@@ -7,11 +7,14 @@
 DOCUMENTATION = r'''
 ---
 module: libvirt_uri_alias
-short_description: Manage libvirt URI aliases and C(uri_default) in libvirt.conf
+short_description: Manage libvirt URI aliases, C(uri_default), C(remote_mode) and C(remote_proxy) in libvirt.conf
 version_added: 0.1.0
 description:
-  - Adds, changes and removes entries of C(uri_aliases) and sets or removes C(uri_default) in libvirt's client
-    configuration file, C(/etc/libvirt/libvirt.conf) for root or C($XDG_CONFIG_HOME/libvirt/libvirt.conf) for a user.
+  - Adds, changes and removes entries of C(uri_aliases) and sets or removes C(uri_default), C(remote_mode) and
+    C(remote_proxy) in libvirt's client configuration file, C(/etc/libvirt/libvirt.conf) for root or
+    C($XDG_CONFIG_HOME/libvirt/libvirt.conf) for a user.
+  - With O(config=admin), the same for C(virt-admin)'s file instead, C(/etc/libvirt/libvirt-admin.conf) for root or
+    C($XDG_CONFIG_HOME/libvirt/libvirt-admin.conf) for a user, whose URIs are admin URIs.
   - The file is edited in place through an Augeas lens. Comments, order, quoting, indentation and every other
     setting stay byte for byte; a new alias joins the existing list in that list's own style.
   - The result is what libvirt does. libvirt uses the B(first) C(uri_aliases) entry of a name and the first
@@ -83,6 +86,42 @@ options:
       - The empty string removes C(uri_default) (libvirt rejects an empty one, so it is never written).
       - Omitted, C(uri_default) is left alone.
     type: str
+  remote_mode:
+    description:
+      - The C(remote_mode) of libvirt.conf, which daemon socket a remote URI without C(mode=) reaches on the other
+        side. V(legacy) uses the monolithic socket C(libvirt-sock) (C(libvirtd), or C(virtproxyd) in front of the
+        modular daemons), V(direct) the driver's own daemon socket (C(virtqemud-sock) and others), V(auto) lets
+        libvirt pick (a URI's C(mode=) parameter wins over the setting).
+      - The value is checked as libvirt checks it (exact, case-sensitive) and refused with libvirt's words
+        (C(Unknown remote mode 'VALUE')) before anything is written.
+      - A value that would break an alias of the file after the run is refused, naming the alias, for example
+        V(direct) with an SSH alias that has no C(socket=) parameter (libvirt then fails with C(Cannot use direct
+        socket mode for ssh transport)).
+      - The first C(remote_mode) of the file is the one set; the empty string removes every occurrence; omitted, it
+        is left alone.
+      - Not with O(config=admin); C(libvirt-admin.conf) has no such setting.
+    type: str
+  remote_proxy:
+    description:
+      - The C(remote_proxy) of libvirt.conf, the proxy an SSH URI without C(proxy=) runs on the remote host,
+        V(netcat) (C(nc)), V(native) (C(virt-ssh-helper)) or V(auto).
+      - Checked and refused as O(remote_mode) (C(Unnkown proxy type 'VALUE'), libvirt's spelling), including a value
+        that would break an alias (V(native) with an SSH alias that has a C(netcat=) parameter).
+      - The empty string removes every occurrence; omitted, it is left alone. Not with O(config=admin).
+    type: str
+  config:
+    description:
+      - Which file of the account to edit. V(client) is C(libvirt.conf), read by C(virsh) and every libvirt client.
+        V(admin) is C(libvirt-admin.conf), read by C(virt-admin), with the same grammar and its own C(uri_aliases)
+        and C(uri_default).
+      - With V(admin), alias URIs and O(uri_default) must be admin URIs C(virt-admin) connects with, C(libvirtd) or
+        a C(virt...) daemon scheme (C(virtqemud:///system), C(virtproxyd:///session), C(virtlogd:///system)) with
+        the path C(/system) or C(/session), or a C(socket=) parameter naming the socket; C(qemu:///system) and
+        other URIs that name a hypervisor driver are refused with C(virt-admin)'s words.
+      - With O(path), says which rules apply to that file.
+    type: str
+    choices: [client, admin]
+    default: client
 notes:
   - Aliases are looked up once; an alias whose target is another alias's name is not followed by libvirt, so
     such a target is refused as a URI without a driver.
@@ -123,6 +162,16 @@ EXAMPLES = r'''
 - name: Stop setting a default
   virtkit.libvirt_client.libvirt_uri_alias:
     uri_default: ""
+
+- name: Reach libvirtd's sockets on remote hosts, whatever the distribution's default
+  virtkit.libvirt_client.libvirt_uri_alias:
+    remote_mode: legacy
+
+- name: Let virt-admin reach virtqemud by a short name
+  virtkit.libvirt_client.libvirt_uri_alias:
+    config: admin
+    name: qemud
+    uri: virtqemud:///system
 '''
 
 RETURN = r'''
@@ -176,6 +225,21 @@ uri_default:
   returned: always
   type: str
   sample: hail
+remote_mode:
+  description: The C(remote_mode) libvirt reads from the file after the run, or null when none is set.
+  returned: with O(config=client)
+  type: str
+  sample: legacy
+remote_proxy:
+  description: The C(remote_proxy) libvirt reads from the file after the run, or null when none is set.
+  returned: with O(config=client)
+  type: str
+  sample: null
+config:
+  description: V(client) or V(admin), the kind of file edited (O(config)).
+  returned: always
+  type: str
+  sample: client
 changed:
   description: Whether the file was (or, in check mode, would be) changed.
   returned: always
@@ -200,6 +264,7 @@ from ansible.module_utils.common.text.converters import to_native
 
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_edit as engine
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_files as libvirt_files
+from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_admin import ADMIN_CONF_NAME
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_edit import Refusal
 
 USER_SCOPE_REFUSED = ('attributes', 'seuser', 'serole', 'setype', 'selevel')
@@ -220,7 +285,8 @@ def spec_of(params):
                 raise Refusal('the URI of alias %r must be a string, got %r' % (name, uri))
     return engine.new_spec(aliases=aliases, exclusive=params['exclusive'], absent=absent,
                            uri_default=params['uri_default'], create=params['create'], backup=params['backup'],
-                           single=params['name'] is not None)
+                           single=params['name'] is not None, remote_mode=params['remote_mode'],
+                           remote_proxy=params['remote_proxy'], config=params['config'])
 
 
 def resolve_target(params):
@@ -228,10 +294,13 @@ def resolve_target(params):
 
     In user scope, root's file is the system file: libvirt reads
     /etc/libvirt/libvirt.conf when the effective uid is 0, and never root's
-    XDG file.
+    XDG file.  With config=admin, the files are libvirt-admin.conf in the
+    same places (virt-admin's rule).
     """
+    name = ADMIN_CONF_NAME if params['config'] == 'admin' else libvirt_files.CONFIG_NAME
+    system_path = libvirt_files.config_path(0, '/', name=name)
     if params['path'] or params['scope'] == 'system':
-        path = os.path.abspath(params['path'] or libvirt_files.system_path())
+        path = os.path.abspath(params['path'] or system_path)
         if params['follow'] and os.path.islink(path):
             path = os.path.realpath(path)
         return ('path' if params['path'] else 'system', None, path,
@@ -241,10 +310,10 @@ def resolve_target(params):
         user = os.environ.get('SUDO_USER') or os.environ.get('DOAS_USER')
     pw = libvirt_files.lookup_user(user if user is not None else os.geteuid())
     if pw.pw_uid == 0:
-        path = libvirt_files.system_path()
+        path = system_path
         return ('system', pw.pw_name, path,
                 lambda create: libvirt_files.open_system_target(path, create, params['follow']))
-    home, rel = libvirt_files.user_config_path(pw, params['xdg_config_home'])
+    home, rel = libvirt_files.user_config_path(pw, params['xdg_config_home'], name=name)
     return ('user', pw.pw_name, os.path.join(home, rel),
             lambda create: libvirt_files.open_user_target(pw, rel, create))
 
@@ -309,6 +378,9 @@ def main():
             aliases=dict(type='dict'),
             exclusive=dict(type='bool', default=False),
             uri_default=dict(type='str'),
+            remote_mode=dict(type='str'),
+            remote_proxy=dict(type='str'),
+            config=dict(type='str', default='client', choices=['client', 'admin']),
             scope=dict(type='str', default='system', choices=['system', 'user']),
             user=dict(type='str'),
             xdg_config_home=dict(type='path'),
@@ -318,7 +390,7 @@ def main():
             backup=dict(type='bool', default=False),
         ),
         mutually_exclusive=[['name', 'aliases']],
-        required_one_of=[['name', 'aliases', 'uri_default']],
+        required_one_of=[['name', 'aliases', 'uri_default', 'remote_mode', 'remote_proxy']],
         required_if=[['state', 'absent', ['name']]],
         required_by={'uri': 'name'},
         add_file_common_args=True,

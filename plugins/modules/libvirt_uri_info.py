@@ -306,6 +306,24 @@ configs:
           type: int
           returned: always
           sample: 4
+    alias_modes:
+      description:
+        - Alias name to the remote mode libvirt uses for the URI of its first entry, the URI's C(mode=), else the
+          file's RV(configs[].remote_mode), else V(auto); null when no remote driver is involved
+          (C(test:///...), C(esx://...), embedded URIs) or the URI does not parse.
+      type: dict
+      returned: always
+      sample: {"hail": "legacy"}
+    remote_mode:
+      description: The C(remote_mode) libvirt reads from the file (the first one), or null when there is none.
+      type: raw
+      returned: always
+      sample: legacy
+    remote_proxy:
+      description: The C(remote_proxy) libvirt reads from the file (the first one), or null when there is none.
+      type: raw
+      returned: always
+      sample: netcat
     uri_default:
       description: The C(uri_default) libvirt reads (the first one), or null when there is none or it is not a
         string (see RV(configs[].default_uri)).
@@ -556,6 +574,9 @@ from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _lib
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_accounts as accounts_rule
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_files as libvirt_files
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_resolve import resolve
+from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_uri import (
+    URIError, effective_remote_mode,
+)
 
 ALIASES_KEY = 'uri_aliases'
 DEFAULT_KEY = 'uri_default'
@@ -710,11 +731,27 @@ def _malformed_reason(path, first, working):
     return sentence
 
 
+def _describe_remote(config, entries):
+    """The file's remote_mode and remote_proxy, and the mode libvirt uses for each alias's URI."""
+    for key in ('remote_mode', 'remote_proxy'):
+        value = libvirt_conf.get_value(entries, key)
+        config[key] = value.value if value is not None else None
+    config['alias_modes'] = {}
+    for alias in config['aliases']:
+        if alias['name'] in config['alias_modes']:
+            continue
+        try:
+            config['alias_modes'][alias['name']] = effective_remote_mode(alias['uri'], config['remote_mode'])
+        except URIError:
+            config['alias_modes'][alias['name']] = None
+
+
 def describe(scope, user, path, outcome, read_as, probe, names, env_default):
     config = {
         'scope': scope, 'user': user, 'path': path, 'read_as': read_as,
         'exists': True, 'readable': True, 'valid': True, 'error': None,
-        'aliases': [], 'uri_default': None, 'duplicates': {'aliases': [], 'uri_default': False},
+        'aliases': [], 'uri_default': None, 'remote_mode': None, 'remote_proxy': None, 'alias_modes': {},
+        'duplicates': {'aliases': [], 'uri_default': False},
         'malformed': [], 'broken': False, 'broken_reason': None,
         'default_uri': None, 'resolutions': {},
     }
@@ -781,6 +818,7 @@ def describe(scope, user, path, outcome, read_as, probe, names, env_default):
         config['broken'] = True
         config['broken_reason'] = _malformed_reason(path, config['malformed'][0], working)
 
+    _describe_remote(config, entries)
     default = libvirt_conf.get_value(entries, DEFAULT_KEY)
     if default is not None and default.type == 'string':
         config['uri_default'] = default.value

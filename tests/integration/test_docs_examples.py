@@ -57,7 +57,7 @@ LOCAL_EXAMPLES = ['getting-started.yml', 'resolve-names.yml', 'migrate-lineinfil
 # Run by tests/integration/test_libvirt_uri_info_env.py (it needs a private mount namespace).
 NAMESPACE_EXAMPLES = ['troubleshoot-wrong-place.yml']
 FLEET_EXAMPLES = ['fleet-one-default.yml', 'fleet-per-group.yml', 'fleet-mesh.yml', 'fleet-per-user.yml',
-                  'fleet-every-account.yml',
+                  'fleet-every-account.yml', 'fleet-remote-mode.yml',
                   'migrate-to-module.yml']
 
 HAIL = 'qemu+ssh://root@hail.cloud.example.com/system'
@@ -373,6 +373,35 @@ def test_fleet_every_account(fleet):
         assert not os.path.exists(fleet_conf(fleet, host)) and not os.listdir(fleet[host].home('alice'))
     again = module_results(run_fleet('fleet-every-account.yml', fleet))
     assert len(again) == 9 and not any(r['changed'] for r in again)
+
+
+def test_fleet_remote_mode(fleet):
+    write(fleet_conf(fleet, 'rain'), '# by hand\nremote_mode = "direct"  # was\n')
+    # The check runs virsh as alice: a Python she can run, and no temporary files to share with her.
+    as_users = ['-e', json.dumps({'ansible_python_interpreter': '/usr/bin/python3', 'ansible_pipelining': True})]
+    results = run_fleet('fleet-remote-mode.yml', fleet, as_users)
+    for host in ALL_HOSTS:
+        probes = task(results, 'Ask virsh which mode it reads, as each account', host)['results']
+        assert [p['item'] for p in probes] == ['root', 'alice']
+        assert all(not p['failed'] for p in probes), probes
+        expected = '# by hand\nremote_mode = "legacy"  # was\n' if host == 'rain' else 'remote_mode = "legacy"\n'
+        if host.startswith('jump-'):
+            # The bastions' group_vars add their aliases and default; remote_mode comes after them.
+            assert read(fleet_conf(fleet, host)).startswith('uri_aliases = [\n'), host
+            assert read(fleet_conf(fleet, host)).endswith('\n' + expected), host
+            continue
+        assert read(fleet_conf(fleet, host)) == expected, host
+        for user in ('alice', 'bob'):
+            assert read(fleet_conf(fleet, host, user)) == 'remote_mode = "legacy"\n'
+        assert read(fleet[host].skel_conf) == 'remote_mode = "legacy"\n'
+    # virsh reads what the role wrote: with a bad value it refuses the connection.
+    write(fleet_conf(fleet, 'hail', 'bob'), 'remote_mode = "Legacy"\n')
+    assert fleet['hail'].virsh('bob', 'qemu:///session') == \
+        "error: invalid argument: Unknown remote mode 'Legacy'"
+    # A second run changes nothing but that file.
+    again = module_results(run_fleet('fleet-remote-mode.yml', fleet, as_users))
+    assert [(r['user'], r['path']) for r in again if r['changed']] == [('bob', '/home/bob/.config/libvirt/libvirt.conf')]
+    assert read(fleet_conf(fleet, 'hail', 'bob')) == 'remote_mode = "legacy"\n'
 
 
 # -- migrating -------------------------------------------------------------------------

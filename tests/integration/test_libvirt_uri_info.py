@@ -138,6 +138,8 @@ def test_valid_file_reports_aliases_duplicates_and_resolutions(world_tmp):
             {'name': 'eq', 'uri': 'test:///default?a=b=c', 'line': 7},
         ],
         'uri_default': 'sleet',
+        # test:/// URIs never reach the remote driver: no mode.
+        'remote_mode': 'legacy', 'remote_proxy': None, 'alias_modes': {'hail': None, 'sleet': None, 'eq': None},
         'duplicates': {'aliases': ['hail'], 'uri_default': True},
         'malformed': [], 'broken': False, 'broken_reason': None,
         'default_uri': {'uri': SLEET, 'source': 'uri_default'},

@@ -8,9 +8,6 @@ namespace (``unshare -m``) by bind mounts of temporary copies, so the machine's 
 never changed; ansible-playbook and the virsh checks run inside that namespace.
 """
 
-from __future__ import (absolute_import, division, print_function)
-__metaclass__ = type
-
 import json
 import os
 import pwd

@@ -34,7 +34,7 @@ HOSTVARS = {
     'hv6.a': {},
     'hv6-a': {},
 }
-NO_ARGS = {'system': None, 'users': [], 'users_from_group': '', 'all_users': False, 'skel': False,
+NO_ARGS = {'system': None, 'admin': None, 'users': [], 'users_from_group': '', 'all_users': False, 'skel': False,
            'inherit': True, 'backup': False}
 
 
@@ -189,13 +189,13 @@ def test_user_errors():
         "lab1: libvirt_uri_users[5]: user 'alice' is already listed at libvirt_uri_users[3] for the same"
         " file; merge the two entries",
         'lab1: libvirt_uri_users[7]: unknown key defualt; the keys are user, default, aliases, exclusive,'
-        ' xdg_config_home',
+        ' xdg_config_home, remote_mode, remote_proxy',
         "lab1: libvirt_uri_users[6].default: uri_default 'x' is neither an alias defined in the file nor a URI"
         " libvirt can use (a URI needs a driver, such as qemu:///system)",
     ]
     assert errors(libvirt_uri_users='alice') == [
-        'lab1: libvirt_uri_users must be a list of {user, default, aliases, exclusive, xdg_config_home},'
-        ' got "alice"']
+        'lab1: libvirt_uri_users must be a list of {user, default, aliases, exclusive, xdg_config_home, remote_mode,'
+        ' remote_proxy}, got "alice"']
 
 
 @pytest.mark.parametrize('variables, message', [

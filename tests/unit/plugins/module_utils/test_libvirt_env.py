@@ -7,9 +7,6 @@ Shell snippets the reader settles are run through real bash as well (bash is the
 shell file sets); pam_env's files follow Linux-PAM's pam_env.c.
 """
 
-from __future__ import (absolute_import, division, print_function)
-__metaclass__ = type
-
 import os
 import subprocess
 

@@ -3,9 +3,6 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """_libvirt_findings: one test per rule, and silence on Debian's shipped example configurations."""
 
-from __future__ import (absolute_import, division, print_function)
-__metaclass__ = type
-
 import os
 
 import pytest

@@ -23,9 +23,6 @@ The oracles never skip: a missing virsh or root fails the test with the
 command that builds it.
 """
 
-from __future__ import (absolute_import, division, print_function)
-__metaclass__ = type
-
 import collections
 import json
 import os

@@ -3,9 +3,6 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """libvirt_uri_info's reading of virsh's debug log (verify_with_virsh), on real virsh output."""
 
-from __future__ import (absolute_import, division, print_function)
-__metaclass__ = type
-
 import os
 import shutil
 import subprocess
