@@ -248,7 +248,6 @@ def test_an_integer_uri_default_equal_to_the_alias_name_is_quoted(conf):
     assert read(conf) == 'uri_default = "1"\nuri_aliases = [\n  "1=%s",\n]\n' % A
 
 
-
 def test_user_scope_for_a_user_who_does_not_exist():
     result = call_module({'scope': 'user', 'user': 'vk-no-such-user-4711', 'name': 'a', 'uri': A})
     assert result['failed'] is True and result['changed'] is False
