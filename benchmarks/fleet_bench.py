@@ -34,6 +34,7 @@ import re
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -49,13 +50,34 @@ class BenchError(Exception):
 
 
 def run_play(name, inventory, env, extra, expect_changed, nhosts):
-    """Run one playbook; returns its wall time in seconds."""
+    """Run one playbook; returns its wall time and the CPU time of the controller, in seconds.
+
+    The CPU time is that of ansible-playbook and every process it started
+    (its forks, the ssh clients), not of the hosts' sshd and modules: it
+    varies much less than the wall time on a machine shared with other work.
+    """
     cmd = ['ansible-playbook', '-i', inventory, '-e', json.dumps(extra), name + '.yml']
-    start = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=PLAYBOOKS, env=env, capture_output=True, text=True,
-                          timeout=PLAY_TIMEOUT, check=False)
-    elapsed = time.perf_counter() - start
-    recap = RECAP.findall(proc.stdout)
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=PLAYBOOKS, env=env, stdout=out, stderr=err)
+        deadline = start + PLAY_TIMEOUT
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.perf_counter() > deadline:
+                proc.kill()
+                os.wait4(proc.pid, 0)
+                raise BenchError('%s.yml: no end after %d s' % (name, PLAY_TIMEOUT))
+            time.sleep(0.02)
+        elapsed = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        stdout = out.read().decode('utf-8', 'replace')
+        stderr = err.read().decode('utf-8', 'replace')
+    cpu = usage.ru_utime + usage.ru_stime
+    recap = RECAP.findall(stdout)
     problem = None
     if proc.returncode != 0:
         problem = 'exit status %d' % proc.returncode
@@ -69,8 +91,8 @@ def run_play(name, inventory, env, extra, expect_changed, nhosts):
             problem = '%d hosts changed (expected %d), %d failed or unreachable' % (changed, want, bad)
     if problem:
         raise BenchError('%s.yml (%s): %s\n%s\n%s' % (name, 'pipelining=' + env['ANSIBLE_PIPELINING'], problem,
-                                                      proc.stdout[-4000:], proc.stderr[-2000:]))
-    return elapsed
+                                                      stdout[-4000:], stderr[-2000:]))
+    return elapsed, cpu
 
 
 def main():
@@ -111,14 +133,16 @@ def main():
 
     pairs = [(config, play) for config, dummy in CONFIGS for play in PLAYS]
     times = {config: {play: [] for play in PLAYS} for config, dummy in CONFIGS}
+    cpu = {config: {play: [] for play in PLAYS} for config, dummy in CONFIGS}
     load = [os.getloadavg()[0]]
     for rep in range(args.reps):
         shift = (rep * 3) % len(pairs)
         for config, play in pairs[shift:] + pairs[:shift]:
-            elapsed = run_play(play, inventory, envs[config], extra, False, nhosts)
+            elapsed, used = run_play(play, inventory, envs[config], extra, False, nhosts)
             times[config][play].append(elapsed)
-            print('  fleet rep %d/%d  %-13s %-10s %6.2f s' % (rep + 1, args.reps, config, play, elapsed),
-                  file=sys.stderr, flush=True)
+            cpu[config][play].append(used)
+            print('  fleet rep %d/%d  %-13s %-10s %6.2f s  (controller CPU %5.2f s)'
+                  % (rep + 1, args.reps, config, play, elapsed, used), file=sys.stderr, flush=True)
         load.append(os.getloadavg()[0])
 
     result = {
@@ -130,6 +154,9 @@ def main():
         'times': times,
         'median': {config: {play: statistics.median(values) for play, values in per.items()}
                    for config, per in times.items()},
+        'cpu': cpu,
+        'cpu_median': {config: {play: statistics.median(values) for play, values in per.items()}
+                       for config, per in cpu.items()},
         'loadavg_1min': load,
     }
     with open(args.out, 'w', encoding='utf-8') as handle:

@@ -61,9 +61,11 @@ def build_rows(fleet, module, lookup):
     head = '%d hosts, forks %d' % (fleet['hosts'], fleet['forks'])
     for config, label in CONFIG_LABELS:
         med = fleet['median'][config]
+        cpu = fleet['cpu_median'][config]
         ping = med['ping']
         judged = config == 'pipelining'
-        rows.append(('%s: ping play (%s)' % (label, head), '%.2f s' % ping, 'baseline', '', ''))
+        rows.append(('%s: ping play (%s)' % (label, head), '%.2f s' % ping,
+                     'baseline; controller CPU %.2f s' % cpu['ping'], '', ''))
         for key, what, base, base_label, limit in (
                 ('bare', 'one libvirt_uri_alias task', 'ping', 'ping', BARE_MAX_PING),
                 ('role', 'role, system file only', 'ping', 'ping', ROLE_MAX_PING),
@@ -73,6 +75,7 @@ def build_rows(fleet, module, lookup):
             detail = '%.2fx %s' % (ratio, base_label)
             if key == 'role_users':
                 detail += ', %.2fx ping' % (med[key] / ping)
+            detail += '; controller CPU %.2f s (%.2fx)' % (cpu[key], cpu[key] / cpu[base])
             target, mark = '', ''
             if judged:
                 ok = ratio <= limit
