@@ -24,7 +24,7 @@
 # Results are kept in .cache/bench (results.json, table.md).
 #
 # Environment: BENCH_HOSTS (20), BENCH_FORKS (10), BENCH_REPS (5), BENCH_USERS
-# (30), BENCH_FLEET_ONLY (1: skip steps 3 and 4, reuse their last results),
+# (30), BENCH_GROUP (vkbench: the group, and the accounts GROUP01...), BENCH_FLEET_ONLY (1: skip steps 3 and 4, reuse their last results),
 # BENCH_TARGET_PYTHON (/usr/bin/python3: the hosts' interpreter, which must
 # import augeas), BENCH_PNG (docs/performance.png).
 #
@@ -38,7 +38,7 @@ FORKS=${BENCH_FORKS:-10}
 REPS=${BENCH_REPS:-5}
 NUSERS=${BENCH_USERS:-30}
 FLEET_ONLY=${BENCH_FLEET_ONLY:-0}
-GROUP=vkbench
+GROUP=${BENCH_GROUP:-vkbench}
 TARGET_PYTHON=${BENCH_TARGET_PYTHON:-/usr/bin/python3}
 PNG=${BENCH_PNG:-$ROOT/docs/performance.png}
 RESULTS=$ROOT/.cache/bench
@@ -50,6 +50,7 @@ die() { echo "benchmarks/run.sh: $*" >&2; exit 1; }
 [[ $HOSTS =~ ^[0-9]+$ && $HOSTS -ge 1 && $HOSTS -le 200 ]] || die "BENCH_HOSTS must be 1..200, got '$HOSTS'"
 [[ $FORKS =~ ^[0-9]+$ && $FORKS -ge 1 ]] || die "BENCH_FORKS must be a positive number, got '$FORKS'"
 [[ $REPS =~ ^[0-9]+$ && $REPS -ge 1 && $REPS -le 50 ]] || die "BENCH_REPS must be 1..50, got '$REPS'"
+[[ $GROUP =~ ^[a-z][a-z0-9]{1,15}$ ]] || die "BENCH_GROUP must be a short lower-case name, got '$GROUP'"
 [[ $NUSERS =~ ^[0-9]+$ && $NUSERS -ge 1 && $NUSERS -le 99 ]] || die "BENCH_USERS must be 1..99, got '$NUSERS'"
 [[ $(id -u) -eq 0 ]] || die "must run as root: the fleet starts sshd in private mount namespaces"
 export ANSIBLE_COLLECTIONS_PATH=${ANSIBLE_COLLECTIONS_PATH:-$ROOT/.cache/collections}
