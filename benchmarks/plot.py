@@ -57,19 +57,25 @@ def lookup_panel(axis, lookup):
 
 
 def fleet_panel(axis, fleet):
-    keys = [('ping', 'ping'), ('template_first', 'template\n1st'), ('template_second', 'template\n2nd'),
-            ('role_first', 'role\n1st'), ('role_second', 'role\n2nd')]
-    colors = ['grey', 'tab:orange', 'tab:orange', 'tab:blue', 'tab:blue']
-    positions = list(range(len(keys)))
-    axis.bar(positions, [fleet['median'][k] for k, dummy in keys], color=colors, alpha=0.6)
-    for pos, (key, _label) in zip(positions, keys):
-        axis.plot([pos] * len(fleet['times'][key]), fleet['times'][key], 'k.', markersize=4)
-    ping = fleet['median']['ping']
-    axis.axhline(ping * 1.25, color='red', linestyle=':', label='1.25x ping')
-    axis.axhline(ping * 1.5, color='red', linestyle='--', label='1.5x ping')
-    axis.set_xticks(positions)
-    axis.set_xticklabels([label for dummy, label in keys])
-    axis.set_ylabel('ansible-playbook wall time (s)')
+    plays = [('ping', 'ping'), ('bare', 'module\ntask'), ('role', 'role\nsystem'),
+             ('role_users', 'role\n+%d users' % fleet.get('users', 30))]
+    width = 0.38
+    for offset, config, label, color in ((-width / 2, 'pipelining', 'pipelining on', 'tab:blue'),
+                                         (width / 2, 'no_pipelining', 'pipelining off', 'tab:grey')):
+        positions = [i + offset for i in range(len(plays))]
+        axis.bar(positions, [fleet['median'][config][k] for k, dummy in plays], width, color=color, alpha=0.6,
+                 label=label)
+        for pos, (key, dummy) in zip(positions, plays):
+            values = fleet['times'][config][key]
+            axis.plot([pos] * len(values), values, 'k.', markersize=3)
+    ping = fleet['median']['pipelining']['ping']
+    role = fleet['median']['pipelining']['role']
+    axis.hlines([ping * 1.10, ping * 1.25, role * 1.15], [0.6, 1.6, 2.6], [1.4, 2.4, 3.4], colors='red',
+                linestyles=['--', ':', '-.'])
+    axis.plot([], [], 'r--', label='targets (pipelining on): 1.10x, 1.25x ping; 1.15x role')
+    axis.set_xticks(range(len(plays)))
+    axis.set_xticklabels([label for dummy, label in plays])
+    axis.set_ylabel('ansible-playbook wall time, no change (s)')
     axis.set_title('%d hosts, forks %d, %d runs each' % (fleet['hosts'], fleet['forks'], fleet['reps']))
     axis.legend(fontsize='small')
 

@@ -26,9 +26,9 @@ from ansible.module_utils.common.text.converters import to_bytes
 
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_conf as libvirt_conf
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_rules as rules
-from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_augeas import (
-    ConfTree, LensError,
-)
+
+# _libvirt_augeas (and the lens text it loads) is imported by edit_text() and edit() only: a run that
+# changes nothing never compiles it (ansible-core still ships it in the module's payload).
 
 ALIASES_KEY = 'uri_aliases'
 DEFAULT_KEY = 'uri_default'
@@ -169,6 +169,8 @@ def edit(tree, entries, params, present, absent):
     only asked for the labels, in one call, and then touched only where
     something changes, so the cost stays linear in the size of the file.
     """
+    from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_augeas import LensError
+
     lists = tree.statements(ALIASES_KEY)
     list_path = lists[0] if lists else None
     items = []
@@ -329,6 +331,8 @@ def verify(new_text, path, params, present, absent):
 
 def edit_text(text, entries, path, params, present, absent):
     """The file's text with the wanted changes made through the lens."""
+    from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_augeas import ConfTree, LensError
+
     try:
         tree = ConfTree(_augeas_class(), text)
     except LensError as exc:
