@@ -38,6 +38,7 @@
 #   UNITS_ONLY=1          run units only (skip sanity and integration)
 #   INTEGRATION_ONLY=1    run integration only (skip sanity and units)
 #   NO_INTEGRATION=1      skip integration (make test runs the targets in a step of their own)
+#   UNIT_TESTS="PATHS"     what ansible-test units runs (default tests/unit/plugins/)
 #
 # ansible-test integration runs every target under tests/integration/targets/ (a directory with
 # an `aliases` file) on this machine, the modules on localhost with the current python (which
@@ -111,7 +112,8 @@ if [[ "${SANITY_ONLY:-}" != 1 && "${INTEGRATION_ONLY:-}" != 1 ]]; then
     if [[ -z "$(find tests/unit/plugins -name 'test_*.py' 2>/dev/null)" ]]; then
         die "no unit tests under tests/unit/plugins"
     fi
-    run_ansible_test units --local --python "$PYVER" --color no --num-workers 2 tests/unit/plugins/
+    # shellcheck disable=SC2086  # UNIT_TESTS is a list of paths
+    run_ansible_test units --local --python "$PYVER" --color no --num-workers 2 ${UNIT_TESTS:-tests/unit/plugins/}
 fi
 
 if [[ "${SANITY_ONLY:-}" != 1 && "${UNITS_ONLY:-}" != 1 && "${NO_INTEGRATION:-}" != 1 ]]; then
