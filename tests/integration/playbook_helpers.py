@@ -151,9 +151,15 @@ class PrivateHost(object):
             passwd = f.read()
         with open('/etc/group') as f:
             group = f.read()
+        # The machine's system accounts only: the accounts of people (and of tests running at the same
+        # time) are not this host's.
         ours = set(self.accounts) | set(members or {})
-        passwd = ''.join(line for line in passwd.splitlines(True) if line.split(':', 1)[0] not in ours)
-        group = ''.join(line for line in group.splitlines(True) if line.split(':', 1)[0] not in ours)
+
+        def keep(line):
+            fields = line.split(':')
+            return len(fields) > 2 and fields[0] not in ours and not (1000 <= int(fields[2] or 0) < 65534)
+        passwd = ''.join(line for line in passwd.splitlines(True) if keep(line))
+        group = ''.join(line for line in group.splitlines(True) if keep(line))
         for name, ids in sorted(self.accounts.items()):
             uid, gid = ids if isinstance(ids, tuple) else (ids, ids)
             passwd += '%s:x:%d:%d::/home/%s:/bin/sh\n' % (name, uid, gid, name)

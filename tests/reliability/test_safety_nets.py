@@ -184,7 +184,8 @@ def test_fast_path_skips_only_edits_that_change_nothing(prefix, text, request):
     engine = importlib.import_module(ENGINE)
     text = prefix + text
     params = dict({'name': None, 'uri': None, 'state': 'present', 'aliases': None, 'exclusive': False,
-                   'uri_default': None, 'create': True, 'backup': False}, **request)
+                   'uri_default': None, 'remote_mode': None, 'remote_proxy': None, 'config': 'client',
+                   'create': True, 'backup': False}, **request)
     try:
         params = module.spec_of(params)
         text, entries = engine.load('fuzz.conf', text.encode('utf-8'))
