@@ -182,7 +182,7 @@ integration:
 
 # ansible-test units runs the unit tests under its own harness; the differential tests against real virsh
 # (libvirt 9.0 and 11.3), which take minutes, run once, in the pytest step.
-SANITY_UNIT_TESTS := tests/unit/plugins/filter tests/unit/plugins/modules \
+SANITY_UNIT_TESTS := tests/unit/plugins/filter/ tests/unit/plugins/modules/ \
 	$(filter-out %_virsh.py %/test_libvirt_uri.py %/test_libvirt_uri_remote.py %/test_libvirt_resolve.py \
 		%/test_libvirt_admin.py,$(wildcard tests/unit/plugins/module_utils/test_*.py))
 

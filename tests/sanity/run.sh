@@ -108,7 +108,7 @@ if [[ "${UNITS_ONLY:-}" != 1 && "${INTEGRATION_ONLY:-}" != 1 ]]; then
 fi
 
 if [[ "${SANITY_ONLY:-}" != 1 && "${INTEGRATION_ONLY:-}" != 1 ]]; then
-    echo "--- ansible-test units --local --python $PYVER tests/unit/plugins/"
+    echo "--- ansible-test units --local --python $PYVER ${UNIT_TESTS:-tests/unit/plugins/}"
     if [[ -z "$(find tests/unit/plugins -name 'test_*.py' 2>/dev/null)" ]]; then
         die "no unit tests under tests/unit/plugins"
     fi
