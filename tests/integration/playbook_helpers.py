@@ -28,8 +28,14 @@ DEBIAN_PYTHON = '/usr/bin/python3'
 
 
 def playbook_env(extra=None):
-    """The environment for ansible-playbook: JSON results on stdout, no noise."""
+    """The environment for ansible-playbook: JSON results on stdout, no noise.
+
+    The caller's LIBVIRT_DEFAULT_URI and VIRSH_DEFAULT_CONNECT_URI are dropped (``extra`` may set them):
+    they would decide what libvirt and the modules resolve.
+    """
     env = dict(os.environ)
+    for name in ('LIBVIRT_DEFAULT_URI', 'VIRSH_DEFAULT_CONNECT_URI'):
+        env.pop(name, None)
     env.update({
         'ANSIBLE_STDOUT_CALLBACK': 'results_json',
         'ANSIBLE_CALLBACK_PLUGINS': os.path.join(HERE, 'callback_plugins'),
@@ -41,6 +47,23 @@ def playbook_env(extra=None):
     })
     env.update(extra or {})
     return env
+
+
+def run_playbook(playbook, args=(), env=None, wrapper=(), cwd=None):
+    """(exit status, task results) of ``ansible-playbook ARGS PLAYBOOK``, results from the json callback.
+
+    ``wrapper`` is a command that runs ansible-playbook (its arguments follow it), for example one that
+    enters a private mount namespace first; ``env`` defaults to ``playbook_env()``.
+    """
+    cmd = list(wrapper) + [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook')]
+    cmd += list(args) + [playbook]
+    proc = subprocess.run(cmd, env=playbook_env() if env is None else env, capture_output=True, text=True,
+                          timeout=300, check=False, cwd=cwd)
+    try:
+        return proc.returncode, json.loads(proc.stdout.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        raise AssertionError('ansible-playbook printed no JSON (rc=%s):\n%s\n%s'
+                             % (proc.returncode, proc.stdout, proc.stderr))
 
 
 def run_play(tasks, interpreter=None, check=False, diff=False, extra_env=None, play_vars=None, wrapper=()):
@@ -60,21 +83,11 @@ def run_play(tasks, interpreter=None, check=False, diff=False, extra_env=None, p
     with tempfile.NamedTemporaryFile('w', suffix='.yml', delete=False) as f:
         yaml.safe_dump(play, f)
         playbook = f.name
-    env = playbook_env(extra_env)
-    cmd = list(wrapper) + [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'),
-                           '-i', 'localhost,', '-c', 'local', playbook]
-    if check:
-        cmd.append('--check')
-    if diff:
-        cmd.append('--diff')
+    args = ['-i', 'localhost,', '-c', 'local'] + (['--check'] if check else []) + (['--diff'] if diff else [])
     try:
-        proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300, check=False)
+        return run_playbook(playbook, args, env=playbook_env(extra_env), wrapper=wrapper)[1]
     finally:
         os.unlink(playbook)
-    try:
-        return json.loads(proc.stdout.strip().splitlines()[-1])
-    except (ValueError, IndexError):
-        raise AssertionError('ansible-playbook printed no JSON:\n%s\n%s' % (proc.stdout, proc.stderr))
 
 
 def run_one(module_args, module='virtkit.libvirt_client.libvirt_uri_alias', **kwargs):

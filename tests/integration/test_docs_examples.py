@@ -34,18 +34,16 @@ import glob
 import json
 import os
 import re
-import subprocess
 import sys
 
 import pytest
 
-from playbook_helpers import HERE, PrivateHost, playbook_env, virsh_uri
+from playbook_helpers import HERE, PrivateHost, playbook_env, run_playbook, virsh_uri
 
 REPO_ROOT = os.path.dirname(os.path.dirname(HERE))
 DOCS = os.path.join(REPO_ROOT, 'docs')
 EXAMPLES = os.path.join(DOCS, 'examples')
 INVENTORY = os.path.join(EXAMPLES, 'inventory', 'hosts.yml')
-ANSIBLE_PLAYBOOK = os.path.join(os.path.dirname(sys.executable), 'ansible-playbook')
 
 # Pages that belong to the user guide (the others have owners of their own).
 GUIDE_PAGES = ['index.md', 'getting-started.md', 'how-libvirt-picks-a-uri.md', 'fleet-patterns.md',
@@ -143,24 +141,16 @@ def test_every_example_playbook_is_run_here():
 
 def _env():
     env = playbook_env({'ANSIBLE_HOST_KEY_CHECKING': '0'})
-    for name in ('LIBVIRT_DEFAULT_URI', 'VIRSH_DEFAULT_CONNECT_URI', 'ANSIBLE_CONFIG', 'ANSIBLE_INVENTORY'):
+    for name in ('ANSIBLE_CONFIG', 'ANSIBLE_INVENTORY'):
         env.pop(name, None)
     return env
 
 
 def _playbook(playbook, extra_vars, inventory=None, args=(), wrapper=()):
     """Run a playbook; returns (rc, [task results]) from the results_json callback."""
-    cmd = list(wrapper) + [ANSIBLE_PLAYBOOK, '-e', json.dumps(dict(extra_vars, ansible_python_interpreter=sys.executable))]
-    cmd += ['-i', inventory or 'localhost,']
-    cmd += list(args) + [playbook]
-    proc = subprocess.run(cmd, env=_env(), capture_output=True, text=True, timeout=300, check=False,
-                          cwd=os.path.dirname(playbook))
-    try:
-        results = json.loads(proc.stdout.strip().splitlines()[-1])
-    except (ValueError, IndexError):
-        raise AssertionError('ansible-playbook printed no JSON (rc=%s):\n%s\n%s'
-                             % (proc.returncode, proc.stdout, proc.stderr))
-    return proc.returncode, results
+    cmd = ['-e', json.dumps(dict(extra_vars, ansible_python_interpreter=sys.executable)),
+           '-i', inventory or 'localhost,'] + list(args)
+    return run_playbook(playbook, cmd, env=_env(), wrapper=wrapper, cwd=os.path.dirname(playbook))
 
 
 def run_local(name, conf, args=()):

@@ -15,70 +15,34 @@ import shlex
 import shutil
 import subprocess
 import sys
-import tempfile
 import uuid
 
 import pytest
-import yaml
 
-from playbook_helpers import VIRSH, playbook_env
+from playbook_helpers import VIRSH, run_play, run_playbook
 
 MODULE = 'virtkit.libvirt_client.libvirt_uri_info'
-ANSIBLE_PLAYBOOK = os.path.join(os.path.dirname(sys.executable), 'ansible-playbook')
 PROFILE_SCRIPT = ('# Installed by a distribution package: every login talks to the test driver\n'
                   '# (the same shape as a profile.d script that once shipped with a distribution)\n'
                   'export LIBVIRT_DEFAULT_URI=test:///default\n')
 HV1 = 'qemu+ssh://root@hv1.example.com/system?no_verify=1'
 
 
-def namespace_command(binds, command):
-    """``command`` (a list) run in a private mount namespace with ``binds`` ({target: source}) mounted."""
+def namespace_command(binds, command=()):
+    """``command`` (a list) run in a private mount namespace with ``binds`` ({target: source}) mounted.
+
+    Without ``command`` it is a wrapper: the command to run follows it.
+    """
     script = ['set -e']
     for target, source in sorted(binds.items()):
         script.append('mount --bind %s %s' % (shlex.quote(source), shlex.quote(target)))
-    script.append('exec ' + ' '.join(shlex.quote(c) for c in command))
-    return ['unshare', '--mount', '--propagation', 'private', '--', 'sh', '-c', '\n'.join(script)]
-
-
-def run_tasks(tasks, binds):
-    """Run ``tasks`` on localhost with ansible-playbook inside the namespace; returns the task results."""
-    play = [{'name': 'test', 'hosts': 'localhost', 'gather_facts': False,
-             'vars': {'ansible_python_interpreter': sys.executable}, 'tasks': tasks}]
-    with tempfile.NamedTemporaryFile('w', suffix='.yml', delete=False) as f:
-        yaml.safe_dump(play, f)
-        playbook = f.name
-    env = playbook_env()
-    for name in ('LIBVIRT_DEFAULT_URI', 'VIRSH_DEFAULT_CONNECT_URI'):
-        env.pop(name, None)
-    try:
-        proc = subprocess.run(namespace_command(binds, [ANSIBLE_PLAYBOOK, '-i', 'localhost,', '-c', 'local',
-                                                        playbook]),
-                              env=env, capture_output=True, text=True, timeout=300, check=False)
-    finally:
-        os.unlink(playbook)
-    try:
-        return json.loads(proc.stdout.strip().splitlines()[-1])
-    except (ValueError, IndexError):
-        raise AssertionError('ansible-playbook printed no JSON:\n%s\n%s' % (proc.stdout, proc.stderr))
-
-
-def run_playbook(playbook, extra_vars, binds):
-    """(rc, task results) of ``ansible-playbook playbook`` inside the namespace."""
-    env = playbook_env()
-    for name in ('LIBVIRT_DEFAULT_URI', 'VIRSH_DEFAULT_CONNECT_URI'):
-        env.pop(name, None)
-    command = [ANSIBLE_PLAYBOOK, '-i', 'localhost,', '-e',
-               json.dumps(dict(extra_vars, ansible_python_interpreter=sys.executable)), playbook]
-    proc = subprocess.run(namespace_command(binds, command), env=env, capture_output=True, text=True,
-                          timeout=300, check=False, cwd=os.path.dirname(playbook))
-    try:
-        return proc.returncode, json.loads(proc.stdout.strip().splitlines()[-1])
-    except (ValueError, IndexError):
-        raise AssertionError('ansible-playbook printed no JSON:\n%s\n%s' % (proc.stdout, proc.stderr))
+    script.append('exec "$@"')
+    return ['unshare', '--mount', '--propagation', 'private', '--', 'sh', '-c', '\n'.join(script), 'sh'] + list(command)
 
 
 def info(args, binds):
-    return run_tasks([{'name': 'audit', MODULE: dict(args), 'ignore_errors': True}], binds)[0]
+    return run_play([{'name': 'audit', MODULE: dict(args), 'ignore_errors': True}],
+                    wrapper=namespace_command(binds))[0]
 
 
 def login_virsh(binds, user, *args):
@@ -265,8 +229,10 @@ def test_docs_example_plain_virsh_goes_to_the_wrong_place(etc, member):
     write_as(member, '.config/libvirt/libvirt.conf', 'uri_aliases = [\n  "hv1=%s",\n]\nuri_default = "hv1"\n' % HV1)
     examples = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
                             'docs', 'examples')
+    extra_vars = {'wrong_place_users': [member.pw_name], 'ansible_python_interpreter': sys.executable}
     rc, results = run_playbook(os.path.join(examples, 'troubleshoot-wrong-place.yml'),
-                               {'wrong_place_users': [member.pw_name]}, etc)
+                               ['-i', 'localhost,', '-e', json.dumps(extra_vars)],
+                               wrapper=namespace_command(etc), cwd=examples)
     by_task = dict((r['_task'], r) for r in results)
     audit = by_task['Audit root and the users, and check the answers with virsh itself']
     shown = '~%s/.config/libvirt/libvirt.conf' % member.pw_name
