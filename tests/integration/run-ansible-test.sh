@@ -10,7 +10,7 @@
 #   tests/integration/run-ansible-test.sh TARGET...   these targets only
 #
 # ansible-test needs the collection at .../ansible_collections/<namespace>/<name>, so the
-# repository is copied (as tests/sanity/run.sh does) to
+# repository is copied (tests/copy-collection.sh, as for tests/sanity/run.sh) to
 # $ANSIBLE_TEST_WORKDIR/ansible_collections/virtkit/libvirt_client.  --local runs the targets with
 # the current environment's Python (the project's .venv, which has python-augeas); nothing is
 # installed.  The targets need root (virsh is run as nobody) and virsh (make deps).
@@ -34,15 +34,7 @@ command -v git >/dev/null || die "git is required (make deps)"
 [[ $(id -u) -eq 0 ]] || die "must run as root: the targets run virsh as nobody (make test runs as root)"
 "python$PYVER" -c 'import augeas' 2>/dev/null || die "python$PYVER cannot import augeas (make venv)"
 
-rm -rf "$DEST"
-mkdir -p "$DEST"
-tar -C "$ROOT" -cf - \
-    --exclude=./.venv --exclude=./.cache --exclude=./.git --exclude=./.tmp --exclude=./.ansible \
-    --exclude=./tests/output --exclude=./demo/work --exclude='./*.tar.gz' \
-    --exclude=__pycache__ --exclude=.pytest_cache --exclude=.hypothesis . \
-    | tar -C "$DEST" -xf -
-# The copy is its own git work tree (ansible-test lists the collection's files with git).
-git -C "$DEST" init -q
+bash "$ROOT/tests/copy-collection.sh" "$DEST"
 cd "$DEST"
 
 targets=("$@")

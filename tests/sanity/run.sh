@@ -7,7 +7,7 @@
 # tests/integration/targets/ holds targets, ansible-test integration for the collection.
 #
 # ansible-test needs the collection at .../ansible_collections/<namespace>/<name> inside a git
-# work tree, so the repository is copied (without .venv, .cache, .git, tests/output and caches)
+# work tree, so the repository is copied by tests/copy-collection.sh (without .venv, .cache, .git, tests/output and caches)
 # to $ANSIBLE_TEST_WORKDIR/ansible_collections/virtkit/libvirt_client and `git init`ed there.
 #
 # All commands run with --local, i.e. with the ansible-test, pytest and python of the current
@@ -63,14 +63,7 @@ PY=$(command -v "python$PYVER")
 echo "ansible-test: $(command -v ansible-test) ($("$PY" -c 'import ansible; print(ansible.__version__)'))"
 
 # --- fresh copy of the collection -------------------------------------------------------------
-rm -rf "$DEST"
-mkdir -p "$DEST"
-tar -C "$ROOT" -cf - \
-    --exclude=./.venv --exclude=./.cache --exclude=./.git --exclude=./.tmp --exclude=./.ansible \
-    --exclude=./tests/output --exclude=./demo/work --exclude='./*.tar.gz' \
-    --exclude=__pycache__ --exclude=.pytest_cache --exclude=.hypothesis . \
-    | tar -C "$DEST" -xf -
-git -C "$DEST" init -q
+bash "$ROOT/tests/copy-collection.sh" "$DEST"
 cd "$DEST"
 
 # --- pip bootstrap for the per-test sanity environments ---------------------------------------
