@@ -46,7 +46,9 @@ after ``error: ``).
 
 import os
 
-from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_files import SYSTEM_DIR, user_config_file
+from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_files import (
+    ADMIN_CONF_NAME, SYSTEM_DIR, user_config_file,
+)
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_conf import (
     ConfError,
     get_string,
@@ -72,7 +74,6 @@ from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_ur
 )
 
 #: The file virt-admin reads: /etc/libvirt/ADMIN_CONF_NAME for root, else under the user's config directory.
-ADMIN_CONF_NAME = 'libvirt-admin.conf'
 ROOT_ADMIN_CONF = SYSTEM_DIR + '/' + ADMIN_CONF_NAME
 
 #: The default connection when nothing names one.

@@ -32,6 +32,8 @@ import time
 
 SYSTEM_DIR = '/etc/libvirt'
 CONFIG_NAME = 'libvirt.conf'
+#: The file virt-admin reads, next to CONFIG_NAME (see _libvirt_admin).
+ADMIN_CONF_NAME = 'libvirt-admin.conf'
 SYSTEM_PATH = SYSTEM_DIR + '/' + CONFIG_NAME
 MAX_CONFIG_FILE_SIZE = 10 * 1024 * 1024
 

@@ -18,7 +18,6 @@ rule for reading entries); the URI rules in ``_libvirt_uri``.
 """
 
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_conf as libvirt_conf
-from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_admin import check_admin_uri
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_uri import (
     URIError, check_connect_uri, check_remote_mode, check_remote_proxy,
 )
@@ -77,6 +76,9 @@ def check_uri(uri, what='uri', context=None):
     context = dict(context or {})
     try:
         if context.pop('admin', False):
+            # Imported here: the admin rules (and libvirt's resolution code they use) are only loaded by the
+            # runs that check an admin URI, which keeps them out of every other module run's start-up.
+            from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_admin import check_admin_uri
             check_admin_uri(uri)
         else:
             check_connect_uri(uri, **context)

@@ -264,7 +264,6 @@ from ansible.module_utils.common.text.converters import to_native
 
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_edit as engine
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_files as libvirt_files
-from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_admin import ADMIN_CONF_NAME
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_edit import Refusal
 
 USER_SCOPE_REFUSED = ('attributes', 'seuser', 'serole', 'setype', 'selevel')
@@ -297,7 +296,7 @@ def resolve_target(params):
     XDG file.  With config=admin, the files are libvirt-admin.conf in the
     same places (virt-admin's rule).
     """
-    name = ADMIN_CONF_NAME if params['config'] == 'admin' else libvirt_files.CONFIG_NAME
+    name = libvirt_files.ADMIN_CONF_NAME if params['config'] == 'admin' else libvirt_files.CONFIG_NAME
     system_path = libvirt_files.config_path(0, '/', name=name)
     if params['path'] or params['scope'] == 'system':
         path = os.path.abspath(params['path'] or system_path)
