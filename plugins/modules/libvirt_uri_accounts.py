@@ -173,6 +173,17 @@ options:
     description: Keep a timestamped copy of each file before changing it.
     type: bool
     default: false
+  plan:
+    description:
+      - The result of the P(virtkit.libvirt_client.libvirt_uri_role_plan#filter) filter for the host, which turns
+        the C(libvirt_uri_*) variables of the C(virtkit.libvirt_client.libvirt_uri) role into this module's
+        options. It takes the place of every other option, and is how the role calls the module.
+      - Handled on the controller, before the host is contacted. When its C(errors) list is not empty, the task
+        fails with them, joined by C(; ), and nothing is sent to the host; otherwise its C(args) are the options
+        of the run.
+      - The role variables are thus computed once per host, in one template, whatever the number of options.
+    type: dict
+    version_added: 0.2.0
 notes:
   - A selected account whose file would not change is not touched; one that would get no setting at all gets no
     file.
@@ -220,6 +231,14 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+errors:
+  description:
+    - The errors of O(plan), each naming the host and the role variable; the task failed with them on the
+      controller and nothing was sent to the host.
+  returned: when O(plan) holds errors
+  type: list
+  elements: str
+  sample: ["lab1: libvirt_uri_aliases: alias name 'db.old' is not a valid alias name: aliases may only contain ..."]
 files:
   description: One entry per file handled, in the order they were handled.
   returned: always
@@ -308,12 +327,11 @@ from ansible.module_utils.common.text.converters import to_native
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_accounts as accounts_rule
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_edit as engine
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_files as libvirt_files
-from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_admin import ADMIN_CONF_NAME
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_edit import Refusal
 
 CONFIGS = ('client', 'admin')
 #: The file of each kind, its copy under /etc/skel, and the option holding root's settings.
-FILE_NAME = {'client': libvirt_files.CONFIG_NAME, 'admin': ADMIN_CONF_NAME}
+FILE_NAME = {'client': libvirt_files.CONFIG_NAME, 'admin': libvirt_files.ADMIN_CONF_NAME}
 SKEL_PATH = dict((config, '/etc/skel/.config/libvirt/' + name) for config, name in FILE_NAME.items())
 OPTION = {'client': 'system', 'admin': 'admin'}
 
@@ -518,9 +536,14 @@ def main():
             skel=dict(type='bool', default=False),
             inherit=dict(type='bool', default=True),
             backup=dict(type='bool', default=False),
+            plan=dict(type='dict'),
         ),
         supports_check_mode=True,
     )
+    if module.params['plan'] is not None:
+        module.fail_json(msg='plan is handled on the controller by the action of virtkit.libvirt_client.'
+                             'libvirt_uri_accounts, which replaces it with the options it holds; this run reached '
+                             'the host without it (called through another action?)')
     run = Run(module)
     try:
         accounts = run.run()

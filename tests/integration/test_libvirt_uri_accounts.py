@@ -15,6 +15,7 @@ import subprocess
 
 import pytest
 
+from ansible_collections.virtkit.libvirt_client.plugins.filter.libvirt_uri_role import libvirt_uri_role_plan
 from playbook_helpers import PrivateHost, run_play
 
 MODULE = 'virtkit.libvirt_client.libvirt_uri_accounts'
@@ -216,3 +217,42 @@ def test_the_audit_selects_the_same_accounts(host):
     assert [c['user'] for c in audit['configs']] == ['vkacc2', 'vkacc3']
     missing = PrivateHost.run(host, 'virtkit.libvirt_client.libvirt_uri_info', {'users_from_group': 'vk-nope'})
     assert missing['failed'] is True and missing['msg'] == "users_from_group: there is no group 'vk-nope' on this host"
+
+
+# -- plan: the role's way in ------------------------------------------------------------------------------------------
+
+def test_a_plan_gives_the_same_files_as_the_options_it_holds(host):
+    plan = libvirt_uri_role_plan({'libvirt_uri_aliases': SYSTEM['aliases'], 'libvirt_uri_default': 'hv1',
+                                  'libvirt_uri_users_from_group': GROUP}, 'lab1')
+    assert plan['errors'] == []
+    check = host.run({'plan': plan}, check=True, diff=True)
+    assert check['changed'] is True and not check.get('failed'), check
+    assert not os.path.exists(host.system_conf)
+    result = host.run({'plan': plan})
+    assert result['changed'] is True and not result.get('failed'), result
+    assert result['accounts'] == ['vkacc1', 'vkacc2', 'vkacc3']
+    for path in (host.system_conf, host.user_conf('vkacc1'), host.user_conf('vkacc3')):
+        assert read(path) == INHERITED, path
+    assert host.virsh('vkacc2') == HV1
+    again = host.run(plan['args'])
+    assert again['changed'] is False and not again.get('failed'), again
+
+
+UNREACHABLE = {'ansible_connection': 'ssh', 'ansible_host': '127.0.0.1', 'ansible_port': 9,
+               'ansible_ssh_common_args': '-o ConnectTimeout=5 -o ControlMaster=no -o ControlPath=none'}
+
+
+@pytest.mark.parametrize('args, message', [
+    ({'plan': {'errors': ['lab1: libvirt_uri_default: one', 'lab1: libvirt_uri_aliases: two'], 'args': {}}},
+     'lab1: libvirt_uri_default: one; lab1: libvirt_uri_aliases: two'),
+    ({'plan': {'errors': [], 'args': {}}, 'skel': True},
+     MODULE + ': plan takes the place of every other option; also given: skel'),
+    ({'plan': {'args': {'skel': True}}},
+     MODULE + ': plan must be the result of the virtkit.libvirt_client.libvirt_uri_role_plan filter (a dict with '
+     "an errors list and an args dict), got {'args': {'skel': True}}"),
+])
+def test_a_refused_plan_fails_on_the_controller_without_contacting_the_host(args, message):
+    # The host is a closed port: any attempt to reach it would make the task unreachable instead.
+    result = run_play([{'name': 'call', MODULE: args, 'ignore_errors': True, 'vars': UNREACHABLE}])[0]
+    assert result.get('failed') is True and not result.get('unreachable'), result
+    assert result['msg'] == message

@@ -5,6 +5,7 @@
 
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -244,10 +245,18 @@ def test_role_refuses_on_the_controller(tmp_path):
     output = proc.stdout + proc.stderr
     assert proc.returncode == 2, output
     assert 'Traceback' not in output
-    assert 'TASK [virtkit.libvirt_client.libvirt_uri : Check alias names, URIs and defaults]' in output
-    assert ("hv1.example.com: libvirt_uri_aliases: alias name 'db.old' is not a valid alias name: aliases may"
-            " only contain the characters A-Z, a-z, 0-9, '_' and '-', and must not be empty") in output
-    assert 'Configure libvirt client configuration files' not in output
+    message = ("hv1.example.com: libvirt_uri_aliases: alias name 'db.old' is not a valid alias name: aliases may"
+               " only contain the characters A-Z, a-z, 0-9, '_' and '-', and must not be empty")
+    # The module task fails with the plan's errors (its action refuses them on the controller), and the
+    # rescue raises that failure again, unchanged; the bindings path goes no further.
+    tasks = re.findall(r'^TASK \[virtkit\.libvirt_client\.libvirt_uri : (.*?)\]', output, re.M)
+    assert tasks[1:] == ['Configure libvirt client configuration files (libvirt.conf, libvirt-admin.conf)',
+                         'Install the Augeas Python bindings and configure again',
+                         'Fail as the configuration task did'], output
+    assert tasks[0].startswith("Validating arguments against arg spec 'main'")
+    fatal = re.findall(r'^fatal: \[hv1\.example\.com\]: FAILED! => (.*)$', output, re.M)
+    assert [json.loads(line)['msg'] for line in fatal] == [message, message], output
+    assert json.loads(fatal[0])['errors'] == [message]
     result = json.loads((tmp_path / 'plan.json').read_text())
     assert result['errors'] == []
     assert result['group_entries'] == [
