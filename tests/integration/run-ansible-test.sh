@@ -34,7 +34,7 @@ command -v git >/dev/null || die "git is required (make deps)"
 [[ $(id -u) -eq 0 ]] || die "must run as root: the targets run virsh as nobody (make test runs as root)"
 "python$PYVER" -c 'import augeas' 2>/dev/null || die "python$PYVER cannot import augeas (make venv)"
 
-bash "$ROOT/tests/copy-collection.sh" "$DEST"
+bash "$ROOT/tests/copy-collection.sh" --git "$DEST"
 cd "$DEST"
 
 targets=("$@")

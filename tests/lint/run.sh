@@ -30,13 +30,7 @@ ansible-lint --version
 ansible-lint --profile production --nocolor || failed+=("ansible-lint")
 
 echo "--- antsibull-docs lint-collection-docs --plugin-docs"
-rm -rf "$COPY"
-mkdir -p "$COPY"
-tar -C "$ROOT" -cf - \
-    --exclude=./.venv --exclude=./.cache --exclude=./.git --exclude=./.tmp --exclude=./.ansible \
-    --exclude=./tests/output --exclude=./demo/work --exclude='./*.tar.gz' \
-    --exclude=__pycache__ --exclude=.pytest_cache --exclude=.hypothesis . \
-    | tar -C "$COPY" -xf -
+bash "$ROOT/tests/copy-collection.sh" "$COPY"
 antsibull-docs --version
 antsibull-docs lint-collection-docs --plugin-docs "$COPY" || failed+=("antsibull-docs lint-collection-docs")
 

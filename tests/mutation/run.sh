@@ -39,13 +39,7 @@ command -v cosmic-ray >/dev/null || die "cosmic-ray not on PATH; run 'make venv'
 
 [[ "${RESTART:-}" != 1 ]] || rm -rf "$WORK"
 # A fresh copy of the checkout each run (the sessions stay).
-rm -rf "$TREE"
-mkdir -p "$TREE"
-tar -C "$ROOT" -cf - \
-    --exclude=./.venv --exclude=./.cache --exclude=./.git --exclude=./.tmp --exclude=./.ansible \
-    --exclude=./tests/output --exclude=./demo/work --exclude='./*.tar.gz' \
-    --exclude=__pycache__ --exclude=.pytest_cache --exclude=.hypothesis . \
-    | tar -C "$TREE" -xf -
+bash "$ROOT/tests/copy-collection.sh" "$TREE"
 mkdir -p "$TREE/.cache/collections/ansible_collections/virtkit"
 ln -sfn "$TREE" "$TREE/.cache/collections/ansible_collections/virtkit/libvirt_client"
 export ANSIBLE_COLLECTIONS_PATH=$TREE/.cache/collections PYTHONDONTWRITEBYTECODE=1

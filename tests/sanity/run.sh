@@ -63,7 +63,7 @@ PY=$(command -v "python$PYVER")
 echo "ansible-test: $(command -v ansible-test) ($("$PY" -c 'import ansible; print(ansible.__version__)'))"
 
 # --- fresh copy of the collection -------------------------------------------------------------
-bash "$ROOT/tests/copy-collection.sh" "$DEST"
+bash "$ROOT/tests/copy-collection.sh" --git "$DEST"
 cd "$DEST"
 
 # --- pip bootstrap for the per-test sanity environments ---------------------------------------
