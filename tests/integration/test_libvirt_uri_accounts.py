@@ -9,9 +9,11 @@ with its own /etc/libvirt, /home, /etc/skel, /etc/login.defs and accounts
 """
 
 import glob
+import json
 import os
 import shutil
 import subprocess
+import sys
 
 import pytest
 
@@ -256,3 +258,20 @@ def test_a_refused_plan_fails_on_the_controller_without_contacting_the_host(args
     result = run_play([{'name': 'call', MODULE: args, 'ignore_errors': True, 'vars': UNREACHABLE}])[0]
     assert result.get('failed') is True and not result.get('unreachable'), result
     assert result['msg'] == message
+
+
+def test_a_plan_that_reaches_the_host_is_refused_there(tmp_path):
+    """Without its action (the module run as on a target), the module refuses plan and reads no file."""
+    import ansible_collections
+    args = tmp_path / 'args.json'
+    args.write_text(json.dumps({'ANSIBLE_MODULE_ARGS': {'plan': {'errors': [], 'args': {'skel': True}}}}))
+    env = dict(os.environ, PYTHONPATH=os.path.dirname(list(ansible_collections.__path__)[0]))
+    module = 'ansible_collections.virtkit.libvirt_client.plugins.modules.libvirt_uri_accounts'
+    proc = subprocess.run([sys.executable, '-m', module, str(args)], env=env, capture_output=True, text=True,
+                          timeout=60, check=False)
+    result = json.loads(proc.stdout)
+    assert result['failed'] is True and not result.get('changed'), result
+    assert result['msg'] == ('plan is handled on the controller by the action of virtkit.libvirt_client.'
+                             'libvirt_uri_accounts, which replaces it with the options it holds; this run reached '
+                             'the host without it (called through another action?)')
+    assert 'files' not in result
