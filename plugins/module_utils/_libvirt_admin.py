@@ -73,7 +73,7 @@ from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_ur
     _text,
 )
 
-#: The file virt-admin reads: /etc/libvirt/ADMIN_CONF_NAME for root, else under the user's config directory.
+#: The file virt-admin reads as root (another account reads ADMIN_CONF_NAME under its config directory).
 ROOT_ADMIN_CONF = SYSTEM_DIR + '/' + ADMIN_CONF_NAME
 
 #: The default connection when nothing names one.
