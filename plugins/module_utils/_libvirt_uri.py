@@ -1097,6 +1097,16 @@ def libvirt_version_tuple(version):
     return numbers[:2]
 
 
+def _check_setting(value, name, allowed, refuse):
+    """``value`` of the setting ``name`` as text, refused (``refuse(value, name)``) unless in ``allowed``."""
+    if value is None:
+        _fail(u"expected a string for '%s' parameter, not None" % name, None, RULE_SETTING_TYPE)
+    value = _setting_text(value, name)
+    if value not in allowed:
+        refuse(value, name)
+    return value
+
+
 def check_remote_mode(value):
     """Refuse a ``remote_mode`` value libvirt refuses; returns it (text).
 
@@ -1108,12 +1118,7 @@ def check_remote_mode(value):
     ``setting-type``; libvirt's message names the file:
     ``internal error: PATH: expected a string for 'remote_mode' parameter``).
     """
-    if value is None:
-        _fail(u"expected a string for 'remote_mode' parameter, not None", None, RULE_SETTING_TYPE)
-    value = _setting_text(value, u'remote_mode')
-    if value not in MODES:
-        _mode_error(value, u'remote_mode')
-    return value
+    return _check_setting(value, u'remote_mode', MODES, _mode_error)
 
 
 def check_remote_proxy(value):
@@ -1123,12 +1128,7 @@ def check_remote_proxy(value):
     error's ``libvirt_message`` is ``invalid argument: Unnkown proxy type
     'VALUE'`` (libvirt's spelling).  Non-strings as in check_remote_mode.
     """
-    if value is None:
-        _fail(u"expected a string for 'remote_proxy' parameter, not None", None, RULE_SETTING_TYPE)
-    value = _setting_text(value, u'remote_proxy')
-    if value not in PROXIES:
-        _proxy_error(value, u'remote_proxy')
-    return value
+    return _check_setting(value, u'remote_proxy', PROXIES, _proxy_error)
 
 
 def remote_driver_handles(uri):
