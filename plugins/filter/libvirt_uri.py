@@ -5,7 +5,8 @@
 """Filters ``libvirt_uri_parse`` and ``libvirt_uri_build``: libvirt connection URIs <-> dicts.
 
 The documentation of each filter is in the YAML file of the same name next
-to this one.  Both use the rules of ``module_utils/_libvirt_uri.py``, which
+to this one.  Both use the rules of ``module_utils/_libvirt_uri.py`` (and
+``libvirt_uri_build`` ``plugin_utils/_libvirt_uri_build.py``), which
 follow libvirt 9.0; every refusal is an ``AnsibleFilterError`` whose message
 names the value and the rule.
 """
@@ -19,11 +20,11 @@ from ansible.errors import AnsibleFilterError
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_uri import (
     URI_KEYS,
     URIError,
-    build_uri,
     check_remote_mode,
     effective_remote_mode,
     parse_uri,
 )
+from ansible_collections.virtkit.libvirt_client.plugins.plugin_utils._libvirt_uri_build import build_uri
 
 # Changing one of these makes a 'scheme' taken from libvirt_uri_parse stale.
 _SCHEME_PARTS = ('driver', 'transport')

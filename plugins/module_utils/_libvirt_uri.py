@@ -7,7 +7,7 @@
 # roles and playbooks must not import it.  Its names and behaviour change without
 # notice or deprecation, in any release.
 
-"""libvirt connection URIs: parse, build and check them the way libvirt 9.0 does.
+"""libvirt connection URIs: parse and check them the way libvirt 9.0 does.
 
 libvirt hands a connection URI to libxml2's ``xmlParseURI`` (an RFC 3986
 parser), strips the brackets of an IPv6 host, splits the query into
@@ -24,12 +24,9 @@ This module re-implements those rules in pure Python:
     things that can never connect (a port above 65535, brackets around a
     host that is not an IPv6 address).
 
-``build_uri(driver, transport, user, host, port, path, params)``
-    The inverse: ``build_uri(**parse_uri(u)) == u`` for every URI in the
-    canonical form ``virsh uri`` prints.  Parts are percent-encoded the
-    way libvirt formats them (libxml2's ``xmlSaveUri`` for the user, path
-    and fragment; GLib's URI escaping, as libvirt's ``virURIFormatParams``
-    uses, for parameter values).
+``build_uri``, the inverse of ``parse_uri``, is in
+``plugins/plugin_utils/_libvirt_uri_build.py``: only the controller builds
+URIs, and every module ships this file to the host it runs on.
 
 ``check_connect_uri(uri, remote_mode=None, remote_proxy=None, root=False, libvirt_version=None)``
     Everything libvirt would refuse when connecting, before it talks to
@@ -157,13 +154,6 @@ _HOST_CHARS = _UNRESERVED + _SUB_DELIMS
 _PCHAR_CHARS = _UNRESERVED + _SUB_DELIMS + ':@'
 _QUERY_CHARS = _PCHAR_CHARS + '/?'
 _FRAGMENT_CHARS = _QUERY_CHARS + '[]'
-# What libxml2's xmlSaveUri leaves unescaped (RFC 2396 classes).
-_MARK = "-_.!~*'()"
-_SAVE_USER_CHARS = _ALPHA + _DIGIT + _MARK + ';:&=+$,'
-_SAVE_PATH_CHARS = _ALPHA + _DIGIT + _MARK + '/;@&=+$,'
-_SAVE_FRAGMENT_CHARS = _ALPHA + _DIGIT + _MARK + ';/?:@&=+$,[]'
-# What GLib's g_uri_escape_string leaves unescaped (libvirt's virURIFormatParams).
-_PARAM_CHARS = _ALPHA + _DIGIT + '-._~'
 
 _WHITESPACE_NAMES = {
     u' ': u'a space',
@@ -1242,202 +1232,6 @@ def check_connect_uri(uri, remote_mode=None, remote_proxy=None, root=False, libv
               u'string (libvirt.conf strings have no escapes; percent-encode one of them, '
               u"%%27 for ' or %%22 for \")" % text, text, RULE_CONFIG_QUOTING)
     _analyse(text, connect=True, settings=settings)
-
-
-def _part_text(name, value, uri_hint=None):
-    if value is None:
-        return None
-    if isinstance(value, bytes):
-        try:
-            value = value.decode('utf-8')
-        except UnicodeDecodeError:
-            _fail(u'%s %r is not valid UTF-8 text' % (name, value), uri_hint, RULE_PART)
-    if not isinstance(value, _STRING_TYPES):
-        _fail(u'%s must be a string, not %s (%r)' % (name, type(value).__name__, value),
-              uri_hint, RULE_PART)
-    value = _TEXT(value)
-    try:
-        value.encode('utf-8', _UNDECODABLE)
-    except UnicodeError:
-        _fail(u'%s %r cannot be encoded as UTF-8' % (name, value), uri_hint, RULE_PART)
-    return value
-
-
-def _param_value(name, value):
-    if isinstance(value, bool):
-        return u'1' if value else u'0'
-    if isinstance(value, _INTEGER_TYPES):
-        return _TEXT(value)
-    if isinstance(value, _STRING_TYPES) or isinstance(value, bytes):
-        return _part_text(u"the value of parameter '%s'" % name, value)
-    _fail(u"the value of parameter '%s' must be a string or an integer, not %s (%r)"
-          % (name, type(value).__name__, value), None, RULE_PART)
-
-
-def _param_pairs(params):
-    if params is None:
-        return None
-    if isinstance(params, dict):
-        items = list(params.items())
-    elif isinstance(params, (list, tuple)):
-        items = []
-        for item in params:
-            if not isinstance(item, (list, tuple)) or len(item) != 2:
-                _fail(u'params given as a list must hold [name, value] pairs, not %r' % (item,),
-                      None, RULE_PART)
-            items.append((item[0], item[1]))
-    else:
-        _fail(u'params must be a dict of name: value, not %s (%r)'
-              % (type(params).__name__, params), None, RULE_PART)
-    pairs = []
-    for name, value in items:
-        name = _part_text(u'a parameter name', name)
-        if not name:
-            _fail(u'a parameter name cannot be empty (params %r)' % (params,), None, RULE_PART)
-        pairs.append((name, _param_value(name, value)))
-    return pairs
-
-
-def _format_params(pairs):
-    """virURIFormatParams: name=value joined by '&', values escaped as GLib does."""
-    return u'&'.join(u'%s=%s' % (_quote(name, _PARAM_CHARS), _quote(value, _PARAM_CHARS))
-                     for name, value in pairs)
-
-
-def _build_host(host):
-    if host.startswith(u'[') and host.endswith(u']'):
-        host = host[1:-1]
-        if u':' not in host:
-            _fail(u"host '[%s]': brackets are only for IPv6 addresses" % host, None, RULE_IPV6)
-    if u':' in host:
-        if not _valid_ipv6(host):
-            _fail(u"host '%s' is not a valid IPv6 address (':' is not allowed in a host name)"
-                  % host, None, RULE_IPV6)
-        address, sep, zone = host.partition(u'%')
-        return u'[%s%s]' % (address, u'%25' + zone if sep else u'')
-    bad = [ch for ch in host if ch not in _HOST_CHARS]
-    if bad:
-        _fail(u"host '%s' contains '%s', which a host name cannot hold" % (host, bad[0]), None,
-              RULE_HOST)
-    return host
-
-
-def _build_port(port, host):
-    if port is None:
-        return None
-    if isinstance(port, bool):
-        _fail(u'port must be an integer 1-65535, not %r' % (port,), None, RULE_PORT)
-    if isinstance(port, _STRING_TYPES) or isinstance(port, bytes):
-        text = _part_text(u'port', port)
-        if not text or any(ch not in _DIGIT for ch in text):
-            _fail(u"port '%s' is not a number 1-65535" % text, None, RULE_PORT)
-        port = int(text)
-    if not isinstance(port, _INTEGER_TYPES):
-        _fail(u'port must be an integer 1-65535, not %s (%r)' % (type(port).__name__, port),
-              None, RULE_PORT)
-    if not 1 <= port <= 65535:
-        _fail(u'port %d is out of range (1-65535)' % port, None, RULE_PORT)
-    if host is None:
-        _fail(u'port %d needs a host; libvirt ignores a port without one' % port, None, RULE_PORT)
-    return port
-
-
-def build_uri(driver, transport=None, user=None, host=None, port=None, path=None, params=None,
-              query=None, fragment=None, scheme=None):
-    """Assemble a libvirt connection URI; the inverse of ``parse_uri``.
-
-    ``build_uri(**parse_uri(u)) == u`` for a URI ``u`` in canonical form
-    (the form ``virsh uri`` prints).  The output follows libvirt's own
-    formatting: ``driver[+transport]://[user@][host][:port]path[?query][#fragment]``,
-    an IPv6 host in brackets, the user, path and fragment percent-encoded
-    as libxml2's ``xmlSaveUri`` does, parameters as ``name=value`` joined
-    by ``&`` with values percent-encoded as libvirt's ``virURIFormatParams``
-    does (everything but ``A-Z a-z 0-9 - . _ ~``).
-
-    ``params`` is a dict (or a list of [name, value] pairs, to repeat a
-    name); integer values are written in decimal, booleans as 1/0.
-    ``query`` (the raw query ``parse_uri`` returns) is used verbatim when
-    ``params`` is None or splits to exactly ``params``; otherwise ``params``
-    wins.  ``scheme``, when given, must agree with driver and transport.
-    Empty strings count as absent for transport, user, host and path.
-
-    The result passes ``parse_uri``'s rules, else URIError is raised.
-    """
-    driver = _part_text(u'driver', driver)
-    if not driver:
-        _fail(u'a driver name is required, e.g. qemu (expected %s)' % _URI_FORM, None,
-              RULE_NO_DRIVER)
-    if u'+' in driver:
-        _fail(u"driver '%s' contains '+'; give the transport separately (driver=%s, "
-              u"transport=%s)" % ((driver,) + tuple(driver.split(u'+', 1))), None, RULE_PART)
-    if driver[0] not in _ALPHA or any(ch not in _SCHEME_CHARS for ch in driver):
-        _fail(u"driver '%s' is not a valid driver name: it must start with a letter and hold "
-              u"only letters, digits, '-' and '.'" % driver, None, RULE_PART)
-    transport = _part_text(u'transport', transport) or None
-    if transport is not None and transport.lower() not in TRANSPORTS:
-        text = (u'remote_open: transport in URL not recognised '
-                u'(should be tls|unix|ssh|ext|tcp|libssh2|libssh)')
-        _fail(u"%s: got transport '%s'" % (text, transport), None, RULE_TRANSPORT,
-              u'invalid argument: ' + text)
-    full_scheme = driver + (u'+' + transport if transport else u'')
-    scheme = _part_text(u'scheme', scheme)
-    if scheme is not None and scheme != full_scheme:
-        _fail(u"scheme '%s' does not match driver '%s' and transport %s (expected '%s')"
-              % (scheme, driver, u"'%s'" % transport if transport else u'None', full_scheme),
-              None, RULE_PART)
-    user = _part_text(u'user', user) or None
-    host = _part_text(u'host', host) or None
-    path = _part_text(u'path', path) or None
-    query = _part_text(u'query', query)
-    fragment = _part_text(u'fragment', fragment)
-    port = _build_port(port, host)
-    pairs = _param_pairs(params)
-
-    out = [full_scheme, u':']
-    authority = user is not None or host is not None
-    if path is not None and not path.startswith(u'/') and authority:
-        _fail(u"path '%s' must start with '/' when the URI has a host or user" % path, None,
-              RULE_PART)
-    if authority or path is None or path.startswith(u'/'):
-        out.append(u'//')
-        if user is not None:
-            out.append(_quote(user, _SAVE_USER_CHARS))
-            out.append(u'@')
-        if host is not None:
-            out.append(_build_host(host))
-        if port is not None:
-            out.append(u':%d' % port)
-    if path is not None:
-        out.append(_quote(path, _SAVE_PATH_CHARS))
-    if pairs is None:
-        query_text = query
-    elif query is not None and (list(_last_wins(_split_params(query)).items())
-                                == list(_last_wins(pairs).items())):
-        query_text = query
-    elif pairs or query is not None:
-        query_text = _format_params(pairs)
-    else:
-        query_text = None
-    if query_text is not None:
-        if u'#' in query_text:
-            _fail(u"query '%s' contains '#' (write %%23 in a value)" % query_text, None,
-                  RULE_PART)
-        out.append(u'?' + query_text)
-    if fragment is not None:
-        out.append(u'#' + _quote(fragment, _SAVE_FRAGMENT_CHARS))
-    result = u''.join(out)
-
-    parsed = _analyse(result, connect=False).as_dict()
-    expected = {'user': user, 'host': host.strip(u'[]') if host and host.startswith(u'[') else host,
-                'port': port, 'path': path, 'fragment': fragment}
-    for key, value in expected.items():
-        if parsed[key] != value:
-            _fail(u"URI '%s' built from the given parts reads back with %s %r instead of %r"
-                  % (result, key, parsed[key], value), result, RULE_PART)
-    if pairs is not None and list(parsed['params'].items()) != list(_last_wins(pairs).items()):
-        _fail(u"URI '%s' built from the given parts reads back with params %r instead of %r"
-              % (result, parsed['params'], pairs), result, RULE_PART)
-    return result
 
 
 def _last_wins(pairs):

@@ -50,8 +50,9 @@ ALIAS_TESTS = [
 SESSIONS = {
     'files': ('plugins/module_utils/_libvirt_files.py', None, FILE_TESTS),
     'alias': ('plugins/module_utils/_libvirt_edit.py',
-              ('load', 'edit', 'needs_change', 'summarize', 'verify', 'edit_text', 'check_spec', 'apply'),
+              ('load', 'needs_change', 'summarize', 'check_spec', 'apply'),
               ALIAS_TESTS),
+    'rewrite': ('plugins/module_utils/_libvirt_rewrite.py', ('edit', 'verify', 'edit_text'), ALIAS_TESTS),
 }
 
 

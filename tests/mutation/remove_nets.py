@@ -15,26 +15,27 @@ import subprocess
 import sys
 
 M = 'plugins/module_utils/_libvirt_edit.py'
+W = 'plugins/module_utils/_libvirt_rewrite.py'
 F = 'plugins/module_utils/_libvirt_files.py'
 NETS_TEST = 'tests/reliability/test_safety_nets.py'
 
 # (net, file, text, replacement, tests that must fail without it)
 NETS = [
     ('verify(): the edited text is read back with libvirt grammar', M,
-     'aliases, malformed, default = verify(new_text, path, spec, present, absent)',
+     'aliases, malformed, default = rewrite.verify(new_text, path, spec, present, absent)',
      'aliases, malformed, default = summarize(libvirt_conf.parse(new_text, path), path)', [NETS_TEST]),
-    ('verify(): exclusive lists hold only the listed names, once', M,
+    ('verify(): exclusive lists hold only the listed names, once', W,
      "if params['exclusive'] and params['aliases'] is not None:\n        names = [a['name']",
      "if False:\n        names = [a['name']", [NETS_TEST]),
-    ('edit(): lens and parser see as many uri_aliases elements', M,
+    ('edit(): lens and parser see as many uri_aliases elements', W,
      'if len(labels) != len(values):', 'if False:', [NETS_TEST]),
-    ('edit_text(): a text the lens cannot read is a refusal', M,
+    ('edit_text(): a text the lens cannot read is a refusal', W,
      "    except LensError as exc:\n        raise Refusal('%s is valid",
      "    except ZeroDivisionError as exc:\n        raise Refusal('%s is valid", [NETS_TEST]),
-    ('edit_text(): a lens failure while editing is a refusal', M,
+    ('edit_text(): a lens failure while editing is a refusal', W,
      "    except LensError as exc:\n        raise Refusal('cannot edit",
      "    except ZeroDivisionError as exc:\n        raise Refusal('cannot edit", [NETS_TEST]),
-    ('edit_text(): a lens that cannot write back is a refusal', M,
+    ('edit_text(): a lens that cannot write back is a refusal', W,
      '    except UnicodeError:\n', '    except ZeroDivisionError:\n', [NETS_TEST]),
     ('needs_change(): the fast path sees a removal', M,
      '    if any(name in names for name in absent):\n        return True\n', '',
@@ -50,8 +51,8 @@ NETS = [
     ('load(): uri_aliases must be a string list', M,
      '        libvirt_conf.get_string_list(entries, ALIASES_KEY, path)\n    except', '        pass\n    except',
      [NETS_TEST + '::test_parser_view_is_the_one_libvirt_has']),
-    ('stale temporary files are removed', M, '                target.remove_stale_temps()\n            data = target.read()',
-     '                pass\n            data = target.read()',
+    ('stale temporary files are removed', M, '                target.remove_stale_temps()\n            path = target.path',
+     '                pass\n            path = target.path',
      ['tests/reliability/test_module_contract.py::test_stale_temporary_files_are_removed_outside_check_mode',
       'tests/reliability/test_crashes.py::test_sigkill_at_each_step_of_the_write']),
     ('the directory lock', F, '            fcntl.flock(self.dir_fd, fcntl.LOCK_EX)', '            pass',

@@ -5,7 +5,7 @@
 #
 # Mutation testing (cosmic-ray) of the file-safety and verification paths: `make mutate`.
 #
-#   tests/mutation/run.sh               every session (nets, alias, files), resuming unfinished ones
+#   tests/mutation/run.sh               every session (nets, alias, rewrite, files), resuming unfinished ones
 #   tests/mutation/run.sh nets          each safety net of libvirt_uri_alias removed in turn (remove_nets.py)
 #   tests/mutation/run.sh files         plugins/module_utils/_libvirt_files.py only
 #   tests/mutation/run.sh alias         load/edit/needs_change/summarize/verify/edit_text/read_and_plan/run
@@ -31,7 +31,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 WORK=${MUTATE_WORKDIR:-$ROOT/.cache/mutate}
 TREE=$WORK/tree
 SESSIONS=("$@")
-[[ ${#SESSIONS[@]} -gt 0 ]] || SESSIONS=(nets alias files)
+[[ ${#SESSIONS[@]} -gt 0 ]] || SESSIONS=(nets alias rewrite files)
 
 die() { echo "tests/mutation/run.sh: $*" >&2; exit 1; }
 command -v cosmic-ray >/dev/null || die "cosmic-ray not on PATH; run 'make venv' (requirements-test.txt)"

@@ -8,10 +8,13 @@ the module through ansible-playbook and asks virsh), checked in about 40 ms
 a run, so that `make mutate` can run them against every mutant.
 """
 
+import json
 import os
 import stat
+import subprocess
+import sys
 
-from reliability_helpers import call_module, read, snapshot, temp_files, write
+from reliability_helpers import call_module, module_command, parse_result, read, snapshot, temp_files, write, write_args
 
 A = 'test:///default?a'
 B = 'test:///default?b'
@@ -273,3 +276,54 @@ def test_an_integer_first_uri_default_before_a_string_one(conf):
     result = run(conf, {'uri_default': '1'})
     assert result['changed'] is True and result['uri_default'] == '1', result
     assert read(conf) == 'uri_aliases = [ "1=%s" ]\nuri_default = "1"\nuri_default = "x"\n' % A
+
+
+# The module as a process, reporting which of the collection's files (and Augeas) it imported.
+IMPORTS_REPORTER = '''
+import json, runpy, sys
+sys.argv = ['libvirt_uri_alias', sys.argv[1]]
+try:
+    runpy.run_module('ansible_collections.virtkit.libvirt_client.plugins.modules.libvirt_uri_alias',
+                     run_name='__main__', alter_sys=True)
+except SystemExit:
+    pass
+sys.stderr.write('IMPORTED %s\\n' % json.dumps(sorted(
+    name.rpartition('.')[2] for name in sys.modules
+    if name.startswith('ansible_collections.virtkit.libvirt_client.plugins.module_utils._') or name == 'augeas')))
+'''
+
+
+def imports_of_a_run(conf, args):
+    """(result, names of the module_utils files and Augeas the module imported) of one run on ``conf``."""
+    args_file = write_args(dict(args, path=str(conf)))
+    try:
+        cmd, env = module_command(args_file)
+        proc = subprocess.run([sys.executable, '-c', IMPORTS_REPORTER, args_file], env=env, capture_output=True,
+                              text=True, timeout=60, check=False)
+    finally:
+        os.unlink(args_file)
+    reported = [line for line in proc.stderr.splitlines() if line.startswith('IMPORTED ')]
+    assert reported, proc.stderr
+    return parse_result(proc.stdout, proc.stderr, proc.returncode), set(json.loads(reported[-1][len('IMPORTED '):]))
+
+
+# Imported only to edit (Augeas, the lens, the write path) or for admin URIs, resolution and the audit.
+WRITE_PATH = {'_libvirt_rewrite', '_libvirt_augeas', '_libvirt_lens', 'augeas'}
+NOT_FOR_THESE_RUNS = {'_libvirt_admin', '_libvirt_resolve', '_libvirt_findings', '_libvirt_env'}
+
+
+def test_a_run_that_changes_nothing_imports_no_write_path(conf):
+    """On the hosts every module run compiles the code it imports (an AnsiballZ payload has no bytecode)."""
+    write(conf, 'uri_aliases = [\n  "a=%s",\n]\nuri_default = "a"\n' % A)
+    before = snapshot(conf)
+    result, imported = imports_of_a_run(conf, {'aliases': {'a': A}, 'uri_default': 'a'})
+    assert result['changed'] is False, result
+    assert snapshot(conf) == before
+    assert {'_libvirt_edit', '_libvirt_conf', '_libvirt_rules', '_libvirt_uri', '_libvirt_files'} <= imported
+    assert not imported & (WRITE_PATH | NOT_FOR_THESE_RUNS), imported
+
+    result, imported = imports_of_a_run(conf, {'aliases': {'a': A, 'b': B}})
+    assert result['changed'] is True, result
+    assert read(conf) == 'uri_aliases = [\n  "a=%s",\n  "b=%s",\n]\nuri_default = "a"\n' % (A, B)
+    assert WRITE_PATH <= imported, imported
+    assert not imported & NOT_FOR_THESE_RUNS, imported

@@ -23,7 +23,7 @@ from hypothesis import given, settings, strategies as st
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_conf as libvirt_conf
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_augeas import ConfTree, LensError
 
-from reliability_helpers import ENGINE, MODULE, call_module, snapshot, temp_files, write
+from reliability_helpers import ENGINE, MODULE, REWRITE, call_module, snapshot, temp_files, write
 from test_fuzz import SETTINGS, conf_text
 
 ORIGINAL = ('# original\nuri_aliases = [\n  "a=test:///default?a",\n  "z=test:///default?z",\n]\n'
@@ -182,6 +182,7 @@ def test_fast_path_skips_only_edits_that_change_nothing(prefix, text, request):
     import importlib
     module = importlib.import_module(MODULE)
     engine = importlib.import_module(ENGINE)
+    rewrite = importlib.import_module(REWRITE)
     text = prefix + text
     params = dict({'name': None, 'uri': None, 'state': 'present', 'aliases': None, 'exclusive': False,
                    'uri_default': None, 'remote_mode': None, 'remote_proxy': None, 'config': 'client',
@@ -192,11 +193,10 @@ def test_fast_path_skips_only_edits_that_change_nothing(prefix, text, request):
         present, absent = engine.check_spec(params, engine.file_context(entries, False))
     except engine.Refusal:
         return
-    module = engine
-    edited = module.edit_text(text, entries, 'fuzz.conf', params, present, absent)
-    if not module.needs_change(entries, params, present, absent):
+    edited = rewrite.edit_text(text, entries, 'fuzz.conf', params, present, absent)
+    if not engine.needs_change(entries, params, present, absent):
         assert edited == text, (text, params)
-        module.verify(text, 'fuzz.conf', params, present, absent)
+        rewrite.verify(text, 'fuzz.conf', params, present, absent)
     else:
         assert edited != text, (text, params)
 

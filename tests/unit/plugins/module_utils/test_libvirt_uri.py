@@ -38,10 +38,10 @@ from ansible_collections.virtkit.libvirt_client.tests.unit.plugins.module_utils.
 )
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_uri import (
     URIError,
-    build_uri,
     check_connect_uri,
     parse_uri,
 )
+from ansible_collections.virtkit.libvirt_client.plugins.plugin_utils._libvirt_uri_build import build_uri
 
 SEED = 20260311
 
