@@ -278,6 +278,32 @@ def test_an_integer_first_uri_default_before_a_string_one(conf):
     assert read(conf) == 'uri_aliases = [ "1=%s" ]\nuri_default = "1"\nuri_default = "x"\n' % A
 
 
+def test_remote_mode_alone_is_added_after_the_last_statement(conf):
+    """remote_mode without uri_default: the settings after an unset one are still edited."""
+    write(conf, '# x\nuri_aliases = [\n  "a=%s",\n]\n' % A)
+    result = run(conf, {'remote_mode': 'legacy'})
+    assert result['changed'] is True
+    assert read(conf) == '# x\nuri_aliases = [\n  "a=%s",\n]\nremote_mode = "legacy"\n' % A
+    assert (result['remote_mode'], result['remote_proxy']) == ('legacy', None)
+
+
+def test_remote_settings_change_in_place_or_are_added(conf):
+    write(conf, '# x\nremote_mode = "auto"\nuri_aliases = [\n  "a=%s",\n]\n' % A)
+    result = run(conf, {'remote_mode': 'direct', 'remote_proxy': 'native'})
+    assert result['changed'] is True
+    assert read(conf) == ('# x\nremote_mode = "direct"\nuri_aliases = [\n  "a=%s",\n]\nremote_proxy = "native"\n'
+                          % A)
+    assert (result['remote_mode'], result['remote_proxy']) == ('direct', 'native')
+
+
+def test_an_empty_remote_setting_removes_every_occurrence(conf):
+    write(conf, 'remote_proxy = "netcat"\n# x\nuri_default = "%s"\nremote_proxy = "native"\n' % A)
+    result = run(conf, {'remote_proxy': ''})
+    assert result['changed'] is True
+    assert read(conf) == '# x\nuri_default = "%s"\n' % A
+    assert result['remote_proxy'] is None
+
+
 # The module as a process, reporting which of the collection's files (and Augeas) it imported.
 IMPORTS_REPORTER = '''
 import json, runpy, sys

@@ -96,6 +96,32 @@ def test_verify_refuses_a_removed_uri_default_left_in_place(conf):
             render=lambda self: ORIGINAL.replace('# original', '# edited'))
 
 
+def test_verify_refuses_a_wrong_remote_setting(conf):
+    refused(conf, {'remote_mode': 'direct'},
+            "the edited text would not set remote_mode to 'direct'; %s is left untouched" % conf,
+            render=lying_render('remote_mode = "direct"', 'remote_mode = "legacy"'))
+
+
+def test_verify_refuses_a_remote_setting_that_is_not_a_string(conf):
+    """remote_proxy alone (remote_mode unset): each setting the spec sets is checked."""
+    refused(conf, {'remote_proxy': 'native'},
+            "the edited text would not set remote_proxy to 'native'; %s is left untouched" % conf,
+            render=lying_render('remote_proxy = "native"', 'remote_proxy = 1'))
+
+
+def test_verify_refuses_a_remote_setting_left_out(conf):
+    refused(conf, {'remote_mode': 'legacy'},
+            "the edited text would not set remote_mode to 'legacy'; %s is left untouched" % conf,
+            render=lambda self: ORIGINAL.replace('# original', '# edited'))
+
+
+def test_verify_refuses_a_removed_remote_setting_left_in_place(conf):
+    original = ORIGINAL + 'remote_proxy = "netcat"\n'
+    refused(conf, {'remote_proxy': ''},
+            "the edited text would still set remote_proxy; %s is left untouched" % conf, original=original,
+            render=lambda self: original.replace('# original', '# edited'))
+
+
 def test_verify_refuses_text_libvirt_cannot_parse(conf):
     refused(conf, {'name': 'b', 'uri': 'test:///default?b'},
             'the edited text would not be valid for libvirt',
