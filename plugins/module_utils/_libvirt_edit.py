@@ -282,7 +282,7 @@ def _selinux_setter(module, path, exists):
     return setter
 
 
-def apply(module, opener, path, spec, user_attrs=None, file_args=None, selinux=True, root=False):
+def apply(module, opener, path, spec, root, user_attrs=None, file_args=None):
     """Make one file say what ``spec`` asks; returns the result dict of that file.
 
     ``opener(create)`` opens the file's directory (``_libvirt_files``'s
@@ -292,22 +292,20 @@ def apply(module, opener, path, spec, user_attrs=None, file_args=None, selinux=T
     written, and nothing at all in check mode.  ``user_attrs`` is
     (uid, gid, mode) applied through the opened directory (a user's tree);
     ``file_args`` the common file arguments applied by path (system scope),
-    both only when given.  ``root`` says the file is read by root (the
-    system file), for the URI rules.  Raises Refusal, MissingAugeas or
+    both only when given; a file outside a user's tree (no ``user_attrs``)
+    keeps, or gets, its SELinux context.  ``root`` says the file is read by root (the system
+    file), for the URI rules.  Raises Refusal, MissingAugeas or
     ``_libvirt_files.FileError``; the file is then unchanged.
     """
     target = opener(False)
     try:
-        if target is not None:
-            target.lock()
-            if not module.check_mode:
-                target.remove_stale_temps()
-            path = target.path
-            data = target.read()
-        else:
-            data = None
+        target.lock()
+        if not module.check_mode:
+            target.remove_stale_temps()
+        path = target.path
+        data = target.read()
         if data is None and not spec['create']:
-            if target is None or not target.dir_exists:
+            if not target.dir_exists:
                 raise Refusal("the directory of '%s' does not exist and create is false" % path)
             raise Refusal("'%s' does not exist and create is false" % path)
         text, entries = load(path, data)
@@ -339,10 +337,9 @@ def apply(module, opener, path, spec, user_attrs=None, file_args=None, selinux=T
         _warn_malformed(module, path, malformed)
 
         if changed and not module.check_mode:
-            if target is None or not target.dir_exists:
+            if not target.dir_exists:
                 # Directories are made only now that something is written.
-                if target is not None:
-                    target.close()
+                target.close()
                 target = opener(True)
                 target.lock()
                 target.remove_stale_temps()
@@ -354,17 +351,15 @@ def apply(module, opener, path, spec, user_attrs=None, file_args=None, selinux=T
                     result['backup_file'] = target.backup(data)
                 else:
                     result['backup_file'] = module.backup_local(path)
-            context_setter = _selinux_setter(module, path, data is not None) if selinux and user_attrs is None \
-                else None
+            context_setter = _selinux_setter(module, path, data is not None) if user_attrs is None else None
             mode = file_args.get('mode') if file_args else None
             target.write(to_bytes(new_text), mode=octal_mode(mode), selinux=context_setter)
-        if user_attrs is not None and target is not None:
+        if user_attrs is not None:
             uid, gid, mode = user_attrs
             if target.set_attributes(uid, gid, mode, check=module.check_mode):
                 result['changed'] = True
     finally:
-        if target is not None:
-            target.close()
+        target.close()
 
     if file_args is not None and os.path.exists(path):
         # In check mode this reports what would change and changes nothing.  Its diff entries (dicts of

@@ -304,6 +304,68 @@ def test_an_empty_remote_setting_removes_every_occurrence(conf):
     assert result['remote_proxy'] is None
 
 
+def refusal_leaves_the_file(conf, args, message):
+    write(conf, 'uri_aliases = [ "a=%s" ]\n' % A)
+    before = snapshot(conf)
+    result = run(conf, args)
+    assert result.get('failed') is True, result
+    assert result['msg'] == message
+    assert snapshot(conf) == before
+
+
+def test_a_bad_remote_setting_is_refused(conf):
+    """remote_proxy checked when remote_mode is not given."""
+    refusal_leaves_the_file(conf, {'remote_proxy': 'bogus'},
+                            "remote_proxy 'bogus' is refused: Unnkown proxy type 'bogus' (remote_proxy must be one of "
+                            "auto, netcat, native)")
+
+
+def test_remote_settings_are_refused_in_libvirt_admin_conf(conf):
+    refusal_leaves_the_file(conf, {'remote_mode': 'legacy', 'config': 'admin'},
+                            "remote_mode 'legacy' cannot be used with config=admin: libvirt-admin.conf has no such "
+                            "setting: virt-admin only connects to local UNIX sockets and never reads remote_mode or "
+                            "remote_proxy (they belong in libvirt.conf)")
+
+
+def test_a_name_to_remove_that_holds_a_line_break_is_refused(conf):
+    refusal_leaves_the_file(conf, {'name': 'a\nb', 'state': 'absent'},
+                            "name 'a\\nb' cannot name an alias entry: it is empty or holds a line break")
+
+
+def test_the_engine_refuses_an_unknown_config():
+    """The modules' choices keep it from the engine; the engine refuses it too."""
+    import importlib
+    from reliability_helpers import ENGINE
+    engine = importlib.import_module(ENGINE)
+    try:
+        engine.check_spec(engine.new_spec(config='bogus'))
+    except engine.Refusal as exc:
+        assert str(exc) == "config 'bogus' is not one of client, admin"
+    else:
+        raise AssertionError('config bogus was accepted')
+
+
+def test_a_file_created_by_someone_else_meanwhile_is_left_alone(world_tmp):
+    """The directory was missing when the file was read; the file exists once the directory is opened to write."""
+    from unittest import mock
+    import importlib
+    files = importlib.import_module('ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_files')
+    conf = world_tmp / 'new' / 'libvirt.conf'
+    real = files.open_system_target
+
+    def open_after_someone_else(path, create, follow):
+        if create:
+            os.makedirs(os.path.dirname(path))
+            write(conf, '# theirs\n')
+        return real(path, create, follow)
+    with mock.patch.object(files, 'open_system_target', open_after_someone_else):
+        result = run(conf, {'name': 'a', 'uri': A})
+    assert result.get('failed') is True, result
+    assert result['msg'] == ("'%s' was created by someone else while it was being edited; it is left untouched, run "
+                             "again" % conf)
+    assert read(conf) == '# theirs\n'
+
+
 # The module as a process, reporting which of the collection's files (and Augeas) it imported.
 IMPORTS_REPORTER = '''
 import json, runpy, sys

@@ -240,6 +240,22 @@ def test_fast_path_is_taken(conf):
     assert snapshot(conf) == before
 
 
+@pytest.mark.parametrize('original, args', [
+    (ORIGINAL, {'aliases': {'a': 'test:///default?a', 'z': 'test:///default?z'}, 'exclusive': True}),
+    ('uri_aliases = [ "a=test:///default?a" ]\nuri_default = "a"\nuri_default = 1\n', {'uri_default': 'a'}),
+], ids=['exclusive list already right', 'first uri_default right, a later one an integer'])
+def test_fast_path_is_taken_where_libvirt_reads_what_is_asked(conf, original, args):
+    write(conf, original)
+    before = snapshot(conf)
+
+    def no_lens(self, *args):
+        raise AssertionError('the lens was opened for a run that changes nothing')
+    with mock.patch.object(ConfTree, '__init__', no_lens):
+        result = call_module(dict(args, path=str(conf)))
+    assert result['changed'] is False, result
+    assert snapshot(conf) == before
+
+
 def test_parser_view_is_the_one_libvirt_has(conf):
     """load() refuses what libvirt refuses even when the lens could read it: a list that is not all strings."""
     write(conf, 'uri_aliases = [ "a=test:///default", 1 ]\n')
