@@ -53,16 +53,21 @@ def _site_packages():
     return [p for p in sys.path if p.endswith('site-packages') and p.startswith(sys.prefix)]
 
 
-def module_command(args_file, user=None):
-    """argv and environment that run the module on ``args_file``."""
+def module_command(args_file, user=None, code=None):
+    """argv and environment that run the module on ``args_file``.
+
+    With ``code``, the interpreter runs that Python code (``-c``) instead of the module, with the
+    arguments file as its one argument (e.g. to run the module and report on the process).
+    """
+    program = ['-c', code] if code is not None else ['-m', MODULE]
     env = dict(os.environ)
     if user is None:
         env['PYTHONPATH'] = COLLECTIONS
-        return [sys.executable, '-m', MODULE, args_file], env
+        return [sys.executable] + program + [args_file], env
     env = {'PATH': '/usr/bin:/bin', 'HOME': '/nonexistent', 'LANG': 'C.UTF-8',
            'PYTHONPATH': os.pathsep.join([COLLECTIONS] + _site_packages())}
     return ['runuser', '-u', user, '--', 'env'] + ['%s=%s' % kv for kv in env.items()] + \
-        [USER_PYTHON, '-m', MODULE, args_file], None
+        [USER_PYTHON] + program + [args_file], None
 
 
 def write_args(args, check=False, diff=False):
@@ -86,11 +91,14 @@ def parse_result(stdout, stderr, rc):
     return result
 
 
-def run_module(args, user=None, check=False, diff=False, timeout=60, preexec_fn=None):
-    """Run the module as a process (as ``user`` when given); returns its result dict plus 'rc'."""
+def run_module(args, user=None, check=False, diff=False, timeout=60, preexec_fn=None, code=None):
+    """Run the module as a process (as ``user`` when given); returns its result dict plus 'rc' and 'stderr'.
+
+    ``code``: see ``module_command``.
+    """
     args_file = write_args(args, check, diff)
     try:
-        cmd, env = module_command(args_file, user)
+        cmd, env = module_command(args_file, user, code)
         proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=timeout, check=False,
                               preexec_fn=preexec_fn)
     finally:

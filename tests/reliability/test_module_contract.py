@@ -8,13 +8,15 @@ the module through ansible-playbook and asks virsh), checked in about 40 ms
 a run, so that `make mutate` can run them against every mutant.
 """
 
+import importlib
 import json
 import os
 import stat
-import subprocess
-import sys
+from unittest import mock
 
-from reliability_helpers import call_module, module_command, parse_result, read, snapshot, temp_files, write, write_args
+import pytest
+
+from reliability_helpers import ENGINE, call_module, read, run_module, snapshot, temp_files, write
 
 A = 'test:///default?a'
 B = 'test:///default?b'
@@ -334,21 +336,14 @@ def test_a_name_to_remove_that_holds_a_line_break_is_refused(conf):
 
 def test_the_engine_refuses_an_unknown_config():
     """The modules' choices keep it from the engine; the engine refuses it too."""
-    import importlib
-    from reliability_helpers import ENGINE
     engine = importlib.import_module(ENGINE)
-    try:
+    with pytest.raises(engine.Refusal) as refusal:
         engine.check_spec(engine.new_spec(config='bogus'))
-    except engine.Refusal as exc:
-        assert str(exc) == "config 'bogus' is not one of client, admin"
-    else:
-        raise AssertionError('config bogus was accepted')
+    assert str(refusal.value) == "config 'bogus' is not one of client, admin"
 
 
 def test_a_file_created_by_someone_else_meanwhile_is_left_alone(world_tmp):
     """The directory was missing when the file was read; the file exists once the directory is opened to write."""
-    from unittest import mock
-    import importlib
     files = importlib.import_module('ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_files')
     conf = world_tmp / 'new' / 'libvirt.conf'
     real = files.open_system_target
@@ -383,16 +378,10 @@ sys.stderr.write('IMPORTED %s\\n' % json.dumps(sorted(
 
 def imports_of_a_run(conf, args):
     """(result, names of the module_utils files and Augeas the module imported) of one run on ``conf``."""
-    args_file = write_args(dict(args, path=str(conf)))
-    try:
-        cmd, env = module_command(args_file)
-        proc = subprocess.run([sys.executable, '-c', IMPORTS_REPORTER, args_file], env=env, capture_output=True,
-                              text=True, timeout=60, check=False)
-    finally:
-        os.unlink(args_file)
-    reported = [line for line in proc.stderr.splitlines() if line.startswith('IMPORTED ')]
-    assert reported, proc.stderr
-    return parse_result(proc.stdout, proc.stderr, proc.returncode), set(json.loads(reported[-1][len('IMPORTED '):]))
+    result = run_module(dict(args, path=str(conf)), code=IMPORTS_REPORTER)
+    reported = [line for line in result['stderr'].splitlines() if line.startswith('IMPORTED ')]
+    assert reported, result['stderr']
+    return result, set(json.loads(reported[-1][len('IMPORTED '):]))
 
 
 # Imported only to edit (Augeas, the lens, the write path) or for admin URIs, resolution and the audit.
