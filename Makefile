@@ -184,7 +184,7 @@ integration:
 # (libvirt 9.0 and 11.3), which take minutes, run once, in the pytest step.
 SANITY_UNIT_TESTS := tests/unit/plugins/filter/ tests/unit/plugins/modules/ \
 	$(filter-out %_virsh.py %/test_libvirt_uri.py %/test_libvirt_uri_remote.py %/test_libvirt_resolve.py \
-		%/test_libvirt_admin.py,$(wildcard tests/unit/plugins/module_utils/test_*.py))
+		%/test_libvirt_admin.py %/test_libvirt_rules.py,$(wildcard tests/unit/plugins/module_utils/test_*.py))
 
 sanity:
 	NO_INTEGRATION=1 UNIT_TESTS="$(SANITY_UNIT_TESTS)" bash tests/sanity/run.sh

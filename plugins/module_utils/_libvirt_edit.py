@@ -33,7 +33,7 @@ from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _lib
 
 ALIASES_KEY = 'uri_aliases'
 DEFAULT_KEY = 'uri_default'
-REMOTE_KEYS = tuple(key for key, check in rules.REMOTE_SETTINGS)
+REMOTE_KEYS = rules.REMOTE_KEYS
 #: The scalar string settings set through the spec, in the order they are edited.
 SCALAR_KEYS = (DEFAULT_KEY,) + REMOTE_KEYS
 CONFIGS = ('client', 'admin')

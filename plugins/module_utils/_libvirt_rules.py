@@ -17,16 +17,39 @@ character class of alias names lives in ``_libvirt_conf`` (libvirt's own
 rule for reading entries); the URI rules in ``_libvirt_uri``.
 """
 
+import re
+
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_conf as libvirt_conf
-from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_uri import (
-    URIError, check_connect_uri, check_remote_mode, check_remote_proxy,
-)
 
 ALIAS_CHARS_TEXT = "A-Z, a-z, 0-9, '_' and '-'"
 
 # What a user who is not root reads instead of the system file.
-#: The settings of libvirt.conf that choose how remote URIs reach the daemons, with their checks.
-REMOTE_SETTINGS = (('remote_mode', check_remote_mode), ('remote_proxy', check_remote_proxy))
+#: The settings of libvirt.conf that choose how remote URIs reach the daemons.
+REMOTE_KEYS = ('remote_mode', 'remote_proxy')
+
+# The shape of the URIs nearly every fleet uses: a lower-case driver name, an optional network
+# transport, an optional user, an optional host name with an optional port, then /system or
+# /session, and nothing else.  check_connect_uri refuses none of them, whoever the client is
+# (root or not, libvirt 9.0 or 11.3), as long as the file's remote_mode is unset, 'auto' or
+# 'legacy' and its remote_proxy unset or one of libvirt's values: such a URI has no parameter,
+# is not embedded, takes neither the unix nor the ext transport, names no driver with rules of
+# its own (esx, vpx, gsx) and no host that libvirt reads as a misplaced path (qemu://system).
+# check_uri accepts these without loading _libvirt_uri, the largest file a module would
+# otherwise compile on every run; every other URI gets the full rules.
+# tests/unit/plugins/module_utils/test_libvirt_rules.py holds this against check_connect_uri.
+_PLAIN_URI_RE = re.compile(
+    r'(?P<driver>[a-z][a-z0-9]*)(?:\+(?:ssh|libssh|libssh2|tls|tcp))?://'
+    r'(?:[A-Za-z0-9._-]+@)?'
+    r'(?:(?P<host>[A-Za-z0-9]+(?:[.-][A-Za-z0-9]+)*)(?::(?P<port>[0-9]{1,5}))?)?'
+    r'/(?:system|session)\Z')
+_PLAIN_DRIVER_EXCEPTIONS = ('esx', 'vpx', 'gsx')
+_PLAIN_HOST_EXCEPTIONS = ('system', 'session')
+_PLAIN_CONTEXT = {
+    'remote_mode': (None, 'auto', 'legacy'),
+    'remote_proxy': (None, 'auto', 'netcat', 'native'),
+    'root': (False, True),
+    'libvirt_version': (None,),
+}
 
 #: Why libvirt-admin.conf takes no remote_mode or remote_proxy.
 ADMIN_HAS_NO_REMOTE = ('libvirt-admin.conf has no such setting: virt-admin only connects to local UNIX sockets and '
@@ -61,6 +84,22 @@ def check_alias_name(name, what='alias name'):
                         "not be empty" % (what, name, ALIAS_CHARS_TEXT))
 
 
+def is_plain_uri(uri, context=None):
+    """Whether ``uri`` has the plain shape (above) that check_connect_uri accepts in ``context``, as is."""
+    match = _PLAIN_URI_RE.match(uri)
+    if match is None or match.group('driver') in _PLAIN_DRIVER_EXCEPTIONS:
+        return False
+    if match.group('host') in _PLAIN_HOST_EXCEPTIONS or int(match.group('port') or 0) > 65535:
+        return False
+    return all(_plain_setting(key, value) for key, value in (context or {}).items())
+
+
+def _plain_setting(key, value):
+    """Whether ``value`` is one of the values of ``key`` in _PLAIN_CONTEXT (None and booleans by identity)."""
+    return any(value is choice if choice is None or isinstance(choice, bool) else value == choice
+               for choice in _PLAIN_CONTEXT.get(key, ()))
+
+
 def check_uri(uri, what='uri', context=None):
     """An alias's URI or a URI ``uri_default``: one libvirt connects with and libvirt.conf can hold.
 
@@ -74,13 +113,18 @@ def check_uri(uri, what='uri', context=None):
     if not isinstance(uri, str):
         raise RuleError('%s must be a string, got %r' % (what, uri))
     context = dict(context or {})
+    admin = context.pop('admin', False)
+    if not admin and is_plain_uri(uri, context):
+        return
+    # Imported here: the URI rules, and for an admin URI libvirt's resolution code too, are only loaded
+    # by the runs that check a URI outside the plain shape, which keeps them out of most runs' start-up.
+    from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_uri import URIError
     try:
-        if context.pop('admin', False):
-            # Imported here: the admin rules (and libvirt's resolution code they use) are only loaded by the
-            # runs that check an admin URI, which keeps them out of every other module run's start-up.
+        if admin:
             from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_admin import check_admin_uri
             check_admin_uri(uri)
         else:
+            from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_uri import check_connect_uri
             check_connect_uri(uri, **context)
     except URIError as exc:
         raise RuleError('%s %r is refused: %s' % (what, uri, exc.message))
@@ -145,8 +189,9 @@ def check_remote_setting(key, value, what=None):
     """
     if value is None or value == '':
         return value
-    check = dict(REMOTE_SETTINGS)[key]
+    from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_uri as libvirt_uri
+    check = {'remote_mode': libvirt_uri.check_remote_mode, 'remote_proxy': libvirt_uri.check_remote_proxy}[key]
     try:
         return check(value)
-    except URIError as exc:
+    except libvirt_uri.URIError as exc:
         raise RuleError('%s %r is refused: %s' % (what or key, value, exc.message))

@@ -21,6 +21,7 @@ from reliability_helpers import ENGINE, call_module, read, run_module, snapshot,
 A = 'test:///default?a'
 B = 'test:///default?b'
 C = 'test:///default?c'
+PLAIN = 'qemu+ssh://root@hv1.example.com/system'
 
 
 def run(conf, args, **kwargs):
@@ -391,6 +392,16 @@ NOT_FOR_THESE_RUNS = {'_libvirt_admin', '_libvirt_resolve', '_libvirt_findings',
 
 def test_a_run_that_changes_nothing_imports_no_write_path(conf):
     """On the hosts every module run compiles the code it imports (an AnsiballZ payload has no bytecode)."""
+    # URIs of the plain shape (_libvirt_rules.is_plain_uri): not even the full URI rules are loaded.
+    write(conf, 'uri_aliases = [\n  "hv1=%s",\n]\nuri_default = "hv1"\n' % PLAIN)
+    before = snapshot(conf)
+    result, imported = imports_of_a_run(conf, {'aliases': {'hv1': PLAIN}, 'uri_default': 'hv1'})
+    assert result['changed'] is False, result
+    assert snapshot(conf) == before
+    assert {'_libvirt_edit', '_libvirt_conf', '_libvirt_rules', '_libvirt_files'} <= imported
+    assert not imported & (WRITE_PATH | NOT_FOR_THESE_RUNS | {'_libvirt_uri'}), imported
+
+    # Any other URI gets the full rules, and still nothing of the write path.
     write(conf, 'uri_aliases = [\n  "a=%s",\n]\nuri_default = "a"\n' % A)
     before = snapshot(conf)
     result, imported = imports_of_a_run(conf, {'aliases': {'a': A}, 'uri_default': 'a'})
