@@ -19,7 +19,9 @@ an exclusive lock on the directory keeps concurrent editors out.  Temporary
 files a killed run left behind are removed by the next run, under the lock.
 In a user's tree, backups, owner, group and mode are handled through
 descriptors of that directory too, never through a path the user could
-redirect.
+redirect.  The code that writes (the temporary file, the rename, backups)
+is in ``_libvirt_write``, which ``Target.write`` and ``Target.backup`` load
+only when called.
 """
 
 import errno
@@ -28,7 +30,6 @@ import os
 import pwd
 import re
 import stat
-import time
 
 SYSTEM_DIR = '/etc/libvirt'
 CONFIG_NAME = 'libvirt.conf'
@@ -104,6 +105,13 @@ def user_config_path(pw, xdg_config_home=None, name=CONFIG_NAME):
     return home, os.path.join(rel, 'libvirt', name)
 
 
+def _write_path():
+    # Imported here: only a run that writes a file loads the code that writes one, so a run that changes
+    # nothing never compiles it on the host.
+    from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_write
+    return _libvirt_write
+
+
 class Target(object):
     """An open directory and a file name in it, locked for editing.
 
@@ -130,16 +138,6 @@ class Target(object):
     def lock(self):
         if self.dir_exists:
             fcntl.flock(self.dir_fd, fcntl.LOCK_EX)
-
-    def _temp_name(self, attempt):
-        return '.%s.%d.%d.tmp' % (self.name, os.getpid(), attempt)
-
-    def _fd_path(self, name):
-        """A path naming ``name`` in the open directory itself, whatever its path now leads to."""
-        proc = '/proc/self/fd/%d' % self.dir_fd
-        if os.path.isdir(proc):
-            return os.path.join(proc, name)
-        return os.path.join(os.path.dirname(self.path), name)
 
     def remove_stale_temps(self):
         """Remove temporary files of this file that a killed run left behind.
@@ -169,50 +167,13 @@ class Target(object):
                 pass
         return removed
 
-    def _create_new(self, names, failure):
-        """Create the first of ``names`` that does not exist yet, in the open directory.
-
-        Never through a link (O_EXCL, O_NOFOLLOW), mode 0600 until the caller
-        sets the final one.  Returns (name, fd); FileError starting with
-        ``failure`` when none can be created.
-        """
-        for name in names:
-            try:
-                return name, os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600,
-                                     dir_fd=self.dir_fd)
-            except OSError as exc:
-                if exc.errno != errno.EEXIST:
-                    raise FileError('%s: %s' % (failure, os.strerror(exc.errno)))
-        raise FileError('%s: every candidate name exists' % failure)
-
     def backup(self, data):
-        """Save ``data``, the file's bytes as read, as NAME.PID.DATE~ next to it.
+        """Save ``data``, the file's bytes as read, next to the file; returns the backup's path (see _libvirt_write)."""
+        return _write_path().backup(self, data)
 
-        The copy is created in the open directory (never through a link) with
-        the file's owner, group and mode.  Returns the backup's path.
-        """
-        stamp = time.strftime('%Y-%m-%d@%H:%M:%S', time.localtime(time.time()))
-        name, fd = self._create_new(
-            ('%s.%d.%s%s~' % (self.name, os.getpid(), stamp, '' if attempt == 0 else '.%d' % attempt)
-             for attempt in range(100)),
-            "cannot create a backup of '%s'" % self.path)
-        try:
-            try:
-                _write_all(fd, data)
-                if self.stat is not None:
-                    if os.geteuid() == 0:
-                        os.fchown(fd, self.stat.st_uid, self.stat.st_gid)
-                    os.fchmod(fd, stat.S_IMODE(self.stat.st_mode))
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-        except OSError as exc:
-            try:
-                os.unlink(name, dir_fd=self.dir_fd)
-            except OSError:
-                pass
-            raise FileError("cannot write a backup of '%s': %s" % (self.path, os.strerror(exc.errno)))
-        return os.path.join(os.path.dirname(self.path), name)
+    def write(self, data, mode=None, selinux=None):
+        """Replace the file with ``data`` atomically (see _libvirt_write)."""
+        _write_path().write(self, data, mode, selinux)
 
     def set_attributes(self, uid=-1, gid=-1, mode=None, check=False):
         """Give the file owner ``uid``, group ``gid`` (-1: keep) and permissions ``mode``.
@@ -308,57 +269,6 @@ class Target(object):
             return b''.join(chunks)
         finally:
             os.close(fd)
-
-    def write(self, data, mode=None, selinux=None):
-        """Replace the file with ``data`` atomically; returns nothing.
-
-        A new file gets the owner (user scope) or root, and ``mode`` or 0644;
-        an existing one keeps its owner, group and mode.  ``selinux`` is a
-        callable given the temporary path before the rename, to set a context.
-        """
-        if not self.dir_exists:
-            raise FileError("cannot write '%s': its directory does not exist" % self.path)
-        tmp, fd = self._create_new(
-            (self._temp_name(attempt) for attempt in range(100)),
-            "cannot replace '%s': cannot create a temporary file in '%s'" % (self.path, os.path.dirname(self.path)))
-        try:
-            try:
-                _write_all(fd, data)
-                if self.stat is not None:
-                    uid, gid, perms = self.stat.st_uid, self.stat.st_gid, stat.S_IMODE(self.stat.st_mode)
-                elif self.owner is not None:
-                    uid, gid, perms = self.owner.pw_uid, self.owner.pw_gid, 0o644
-                else:
-                    uid, gid, perms = -1, -1, 0o644
-                if mode is not None and self.stat is None:
-                    perms = mode
-                if os.geteuid() == 0 and (uid, gid) != (-1, -1):
-                    os.fchown(fd, uid, gid)
-                os.fchmod(fd, perms)
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-            if selinux is not None:
-                selinux(self._fd_path(tmp))
-            os.rename(tmp, self.name, src_dir_fd=self.dir_fd, dst_dir_fd=self.dir_fd)
-            tmp = None
-            os.fsync(self.dir_fd)
-        except OSError as exc:
-            raise FileError("cannot write '%s': %s" % (self.path, os.strerror(exc.errno)))
-        finally:
-            if tmp is not None:
-                try:
-                    os.unlink(tmp, dir_fd=self.dir_fd)
-                except OSError:
-                    pass
-
-
-def _write_all(fd, data):
-    """Write all of ``data`` to ``fd`` (os.write may write less than asked)."""
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view):]
-
 
 def _open_dir(name, parent_fd, follow=False):
     flags = os.O_RDONLY | getattr(os, 'O_DIRECTORY', 0)

@@ -49,6 +49,7 @@ ALIAS_TESTS = [
 
 SESSIONS = {
     'files': ('plugins/module_utils/_libvirt_files.py', None, FILE_TESTS),
+    'write': ('plugins/module_utils/_libvirt_write.py', None, FILE_TESTS),
     'alias': ('plugins/module_utils/_libvirt_edit.py',
               ('load', 'needs_change', 'summarize', 'check_spec', 'apply'),
               ALIAS_TESTS),

@@ -31,7 +31,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 WORK=${MUTATE_WORKDIR:-$ROOT/.cache/mutate}
 TREE=$WORK/tree
 SESSIONS=("$@")
-[[ ${#SESSIONS[@]} -gt 0 ]] || SESSIONS=(nets alias rewrite files)
+[[ ${#SESSIONS[@]} -gt 0 ]] || SESSIONS=(nets alias rewrite files write)
 
 die() { echo "tests/mutation/run.sh: $*" >&2; exit 1; }
 command -v cosmic-ray >/dev/null || die "cosmic-ray not on PATH; run 'make venv' (requirements-test.txt)"

@@ -11,6 +11,7 @@ from unittest import mock
 import pytest
 
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_files as libvirt_files
+from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_write as libvirt_write
 
 from reliability_helpers import snapshot, temp_files, write
 
@@ -108,7 +109,7 @@ def test_backup_copies_bytes_owner_and_mode(conf):
     target = libvirt_files.open_system_target(str(conf), True, True)
     try:
         data = target.read()
-        with mock.patch.object(libvirt_files.time, 'time', lambda: 1800000000.0):
+        with mock.patch.object(libvirt_write.time, 'time', lambda: 1800000000.0):
             first = target.backup(data)
             second = target.backup(data)
     finally:

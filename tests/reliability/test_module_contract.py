@@ -386,7 +386,7 @@ def imports_of_a_run(conf, args):
 
 
 # Imported only to edit (Augeas, the lens, the write path) or for admin URIs, resolution and the audit.
-WRITE_PATH = {'_libvirt_rewrite', '_libvirt_augeas', '_libvirt_lens', 'augeas'}
+WRITE_PATH = {'_libvirt_rewrite', '_libvirt_write', '_libvirt_augeas', '_libvirt_lens', 'augeas'}
 NOT_FOR_THESE_RUNS = {'_libvirt_admin', '_libvirt_resolve', '_libvirt_findings', '_libvirt_env'}
 
 
