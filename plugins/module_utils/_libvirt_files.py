@@ -270,6 +270,7 @@ class Target(object):
         finally:
             os.close(fd)
 
+
 def _open_dir(name, parent_fd, follow=False):
     flags = os.O_RDONLY | getattr(os, 'O_DIRECTORY', 0)
     if not follow:
