@@ -15,8 +15,9 @@
 libvirt reads there (with the parser alone: Augeas is only loaded when
 something changes), edits the text through the lens and checks the new
 text with libvirt's grammar and that it says what was asked
-(``_libvirt_rewrite``, imported only then), and writes it atomically.  ``spec`` is a dict with the keys of ``new_spec()``.  The URI
-checks use the settings the file will hold after the run.
+(``_libvirt_rewrite``, imported only then), and writes it atomically.
+``spec`` is a dict with the keys of ``new_spec()``.  The URI checks use
+the settings the file will hold after the run.
 """
 
 import os
@@ -51,15 +52,6 @@ class MissingAugeas(Exception):
     def __init__(self, traceback_text):
         super(MissingAugeas, self).__init__('python-augeas cannot be imported')
         self.traceback = traceback_text
-
-
-def _augeas_class():
-    try:
-        import augeas
-    except ImportError:
-        import traceback
-        raise MissingAugeas(traceback.format_exc())
-    return augeas.Augeas
 
 
 def new_spec(aliases=None, exclusive=False, absent=(), uri_default=None, create=True, backup=False, single=False,
@@ -293,9 +285,10 @@ def apply(module, opener, path, spec, root, user_attrs=None, file_args=None):
     (uid, gid, mode) applied through the opened directory (a user's tree);
     ``file_args`` the common file arguments applied by path (system scope),
     both only when given; a file outside a user's tree (no ``user_attrs``)
-    keeps, or gets, its SELinux context.  ``root`` says the file is read by root (the system
-    file), for the URI rules.  Raises Refusal, MissingAugeas or
-    ``_libvirt_files.FileError``; the file is then unchanged.
+    keeps, or gets, its SELinux context.  ``root`` says the file is read by
+    root (the system file), for the URI rules.  Raises Refusal,
+    MissingAugeas or ``_libvirt_files.FileError``; the file is then
+    unchanged.
     """
     target = opener(False)
     try:

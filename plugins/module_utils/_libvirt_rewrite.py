@@ -24,11 +24,21 @@ from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_ed
     ALIASES_KEY,
     REMOTE_KEYS,
     SCALAR_KEYS,
+    MissingAugeas,
     Refusal,
-    _augeas_class,
     alias_part,
     summarize,
 )
+
+
+def _augeas_class():
+    """python-augeas's Augeas class; MissingAugeas (with the import's traceback) when it cannot be imported."""
+    try:
+        import augeas
+    except ImportError:
+        import traceback
+        raise MissingAugeas(traceback.format_exc())
+    return augeas.Augeas
 
 
 def edit(tree, entries, params, present, absent):

@@ -23,7 +23,6 @@ from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _lib
 
 ALIAS_CHARS_TEXT = "A-Z, a-z, 0-9, '_' and '-'"
 
-# What a user who is not root reads instead of the system file.
 #: The settings of libvirt.conf that choose how remote URIs reach the daemons.
 REMOTE_KEYS = ('remote_mode', 'remote_proxy')
 
@@ -55,6 +54,7 @@ _PLAIN_CONTEXT = {
 ADMIN_HAS_NO_REMOTE = ('libvirt-admin.conf has no such setting: virt-admin only connects to local UNIX sockets and '
                        'never reads remote_mode or remote_proxy (they belong in libvirt.conf)')
 
+# What a user who is not root reads instead of the system file.
 USERS_DO_NOT_READ_SYSTEM = ('libvirt reads /etc/libvirt/libvirt.conf only for root; every other account reads only '
                             'its own $XDG_CONFIG_HOME/libvirt/libvirt.conf, so an alias of the system file means '
                             'nothing to a user')
@@ -96,7 +96,7 @@ def is_plain_uri(uri, context=None):
 
 def _plain_setting(key, value):
     """Whether ``value`` is one of the values of ``key`` in _PLAIN_CONTEXT (None and booleans by identity)."""
-    return any(value is choice if choice is None or isinstance(choice, bool) else value == choice
+    return any(value is choice or (isinstance(choice, str) and value == choice)
                for choice in _PLAIN_CONTEXT.get(key, ()))
 
 
@@ -118,15 +118,14 @@ def check_uri(uri, what='uri', context=None):
         return
     # Imported here: the URI rules, and for an admin URI libvirt's resolution code too, are only loaded
     # by the runs that check a URI outside the plain shape, which keeps them out of most runs' start-up.
-    from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_uri import URIError
+    from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_uri as libvirt_uri
     try:
         if admin:
             from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_admin import check_admin_uri
             check_admin_uri(uri)
         else:
-            from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_uri import check_connect_uri
-            check_connect_uri(uri, **context)
-    except URIError as exc:
+            libvirt_uri.check_connect_uri(uri, **context)
+    except libvirt_uri.URIError as exc:
         raise RuleError('%s %r is refused: %s' % (what, uri, exc.message))
 
 

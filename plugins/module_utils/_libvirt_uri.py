@@ -244,17 +244,6 @@ def _pct_escape(ch):
     return u''.join(u'%%%02X' % b for b in _utf8(ch))
 
 
-def _quote(text, safe):
-    """Percent-encode every character of ``text`` outside ``safe`` (UTF-8, upper-case hex)."""
-    out = []
-    for ch in text:
-        if ch in safe:
-            out.append(ch)
-        else:
-            out.append(_pct_escape(ch))
-    return u''.join(out)
-
-
 def _unescape(raw):
     """Percent-decode ``raw`` the way libvirt ends up seeing it.
 

@@ -43,7 +43,7 @@ from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_ur
     _analyse,
     _fail,
     _last_wins,
-    _quote,
+    _pct_escape,
     _split_params,
     _valid_ipv6,
 )
@@ -55,6 +55,17 @@ _SAVE_PATH_CHARS = _ALPHA + _DIGIT + _MARK + '/;@&=+$,'
 _SAVE_FRAGMENT_CHARS = _ALPHA + _DIGIT + _MARK + ';/?:@&=+$,[]'
 # What GLib's g_uri_escape_string leaves unescaped (libvirt's virURIFormatParams).
 _PARAM_CHARS = _ALPHA + _DIGIT + '-._~'
+
+
+def _quote(text, safe):
+    """Percent-encode every character of ``text`` outside ``safe`` (UTF-8, upper-case hex)."""
+    out = []
+    for ch in text:
+        if ch in safe:
+            out.append(ch)
+        else:
+            out.append(_pct_escape(ch))
+    return u''.join(out)
 
 
 def _part_text(name, value, uri_hint=None):
