@@ -28,6 +28,37 @@ ROOTS_VARIABLE = 'VIRTKIT_LIBVIRT_ROOTS'
 STAND_IN = '#!/bin/sh\nexit 1\n'
 MARK = '@@virtkit@@'
 
+# The messages libvirt gives before it contacts a driver (after 'error: ').
+PRE_DRIVER = (
+    'internal error: Unable to parse URI ',
+    'no connection driver available for URI ',
+    'internal error: invalid URI ',
+    'invalid argument: remote_open: transport in URL not recognised',
+    'invalid argument: using unix socket and remote server ',
+    "invalid argument: remote_open: for 'ext' transport, command is required",
+    'invalid argument: Failed to parse value of URI component ',
+    'invalid argument: Unknown remote mode ',
+    'invalid argument: Unnkown proxy type ',
+    'Operation not supported: Cannot use direct socket mode ',
+    'invalid argument: testOpen: supply a path ',
+    'invalid argument: URI is missing the server part',
+    "invalid argument: Missing URI parameter 'root'",
+    'unsupported configuration: root path must be absolute',
+)
+
+# What libvirt refuses before it contacts a daemon or host (after 'error: ').
+PRE_CONNECT = (
+    'invalid argument: Failed to parse value of URI component ',
+    'invalid argument: Unknown remote mode ',
+    'invalid argument: Unnkown proxy type ',
+    'Operation not supported: Cannot use direct socket mode ',
+    'invalid argument: netcat path not valid with native proxy mode',
+    "invalid argument: remote_open: for 'ext' transport, command is required",
+    'invalid argument: using unix socket and remote server ',
+    'invalid argument: remote_open: transport in URL not recognised',
+    'internal error: Unable to parse URI ',
+)
+
 
 class OracleError(Exception):
     """The client did not run as expected (missing binary, timeout, unreadable output)."""

@@ -31,6 +31,7 @@ import tempfile
 import pytest
 
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_uri as lu
+from ansible_collections.virtkit.libvirt_client.tests.unit.plugins.module_utils.libvirt_oracle import PRE_DRIVER
 from ansible_collections.virtkit.libvirt_client.tests.unit.plugins.module_utils.virsh_oracle import (
     ORACLES,
     oracle,
@@ -839,23 +840,6 @@ DELIBERATE = {
     'vpx://127.0.0.1/dc/c?auto_answer=2': 'esx',
 }
 
-# The messages libvirt gives before it contacts a driver (after 'error: ').
-PRE_DRIVER = (
-    'internal error: Unable to parse URI ',
-    'no connection driver available for URI ',
-    'internal error: invalid URI ',
-    'invalid argument: remote_open: transport in URL not recognised',
-    'invalid argument: using unix socket and remote server ',
-    "invalid argument: remote_open: for 'ext' transport, command is required",
-    'invalid argument: Failed to parse value of URI component ',
-    'invalid argument: Unknown remote mode ',
-    'invalid argument: Unnkown proxy type ',
-    'Operation not supported: Cannot use direct socket mode ',
-    'invalid argument: testOpen: supply a path ',
-    'invalid argument: URI is missing the server part',
-    "invalid argument: Missing URI parameter 'root'",
-    'unsupported configuration: root path must be absolute',
-)
 # Prefixes libvirt puts before a message according to its error code.
 ERROR_CLASSES = ('internal error: ', 'invalid argument: ', 'unsupported configuration: ',
                  'Operation not supported: ')

@@ -34,7 +34,10 @@ from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_ur
     libvirt_version_tuple,
     remote_driver_handles,
 )
-from ansible_collections.virtkit.libvirt_client.tests.unit.plugins.module_utils.libvirt_oracle import oracles
+from ansible_collections.virtkit.libvirt_client.tests.unit.plugins.module_utils.libvirt_oracle import (
+    PRE_CONNECT,
+    oracles,
+)
 
 
 def refusal(func, *args, **kwargs):
@@ -221,19 +224,6 @@ NETCAT_PARAMS = (None, 'nc', '')
 MODE_PARAMS = (None, 'auto', 'legacy', 'direct', 'bogus')
 FILE_MODES = (None, 'auto', 'legacy', 'direct', 'bogus')
 FILE_PROXIES = (None, 'auto', 'netcat', 'native', 'bogus')
-
-# What libvirt refuses before it contacts a daemon or host (after 'error: ').
-PRE_CONNECT = (
-    'invalid argument: Failed to parse value of URI component ',
-    'invalid argument: Unknown remote mode ',
-    'invalid argument: Unnkown proxy type ',
-    'Operation not supported: Cannot use direct socket mode ',
-    'invalid argument: netcat path not valid with native proxy mode',
-    "invalid argument: remote_open: for 'ext' transport, command is required",
-    'invalid argument: using unix socket and remote server ',
-    'invalid argument: remote_open: transport in URL not recognised',
-    'internal error: Unable to parse URI ',
-)
 
 
 def _targets():
