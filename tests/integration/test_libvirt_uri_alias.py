@@ -7,6 +7,7 @@ import os
 import pwd
 import subprocess
 import sys
+import time
 import uuid
 
 import pytest
@@ -411,7 +412,17 @@ def private_etc(world_tmp):
     (/etc/libvirt/libvirt.conf) can be tried without the host's file.
     """
     copy = world_tmp / 'etc'
-    subprocess.run(['cp', '-a', '/etc', str(copy)], check=True, timeout=60)
+    # Other tests add and remove accounts meanwhile: the shadow tools' lock
+    # files (/etc/passwd.lock, ...) can vanish between cp's listing and its
+    # copy. Such a copy is retried, a bounded number of times.
+    for attempt in range(5):
+        done = subprocess.run(['cp', '-a', '/etc', str(copy)], capture_output=True, text=True, timeout=60)
+        if done.returncode == 0:
+            break
+        subprocess.run(['rm', '-rf', str(copy)], check=True, timeout=60)
+        time.sleep(0.2 * (attempt + 1))
+    else:
+        pytest.fail('cp -a /etc failed five times: %s' % done.stderr)
     subprocess.run(['rm', '-rf', str(copy / 'libvirt')], check=True, timeout=60)
     prefix = ['unshare', '--mount', '--propagation', 'private', '--',
               'sh', '-c', 'mount --bind "$0" /etc && exec "$@"', str(copy)]
