@@ -416,7 +416,7 @@ def private_etc(world_tmp):
     # files (/etc/passwd.lock, ...) can vanish between cp's listing and its
     # copy. Such a copy is retried, a bounded number of times.
     for attempt in range(5):
-        done = subprocess.run(['cp', '-a', '/etc', str(copy)], capture_output=True, text=True, timeout=60)
+        done = subprocess.run(['cp', '-a', '/etc', str(copy)], capture_output=True, text=True, timeout=60, check=False)
         if done.returncode == 0:
             break
         subprocess.run(['rm', '-rf', str(copy)], check=True, timeout=60)
