@@ -49,6 +49,11 @@ recipe() {
                 libvirt-clients python3 python3-augeas python3-cffi-backend augeas-lenses
                 openssh-server sudo util-linux passwd
             )
+            # virt-admin, libvirt's admin client, is in libvirt-daemon-common on
+            # Debian 13, whose dependencies (polkitd, a logind) cannot be
+            # configured in a minimal root; only the program is needed (it links
+            # libvirt-admin.so.0 of libvirt0).
+            PROGRAMS=(libvirt-daemon-common:usr/bin/virt-admin)
             ;;
         *) die "unknown root '$1' (known: debian13)" ;;
     esac
@@ -68,7 +73,33 @@ mirror() {
 
 key() {
     printf '%s\n' "recipe=$RECIPE" "suite=$SUITE" "mirror=$MIRROR" "arch=$(dpkg --print-architecture)" "${PACKAGES[@]}" \
+        "${PROGRAMS[@]}" \
         | sha256sum | cut -c1-12
+}
+
+# programs PACKAGE:PATH... -> unpack PATH of PACKAGE into $tmp, the package
+# found in the index debootstrap fetched (its Release checked against the
+# keyring) and its SHA256 checked against that index
+programs() {
+    local spec pkg path index found file sum deb
+    index=$(find "$tmp/var/lib/apt/lists" -name '*_main_binary-*_Packages' | head -n 1)
+    [[ -n $index ]] || die "no package index in $tmp/var/lib/apt/lists"
+    for spec in "$@"; do
+        pkg=${spec%%:*} path=${spec#*:}
+        found=$(awk -v p="$pkg" '
+            $1 == "Package:" { hit = ($2 == p) }
+            hit && $1 == "Filename:" { file = $2 }
+            hit && $1 == "SHA256:" { sum = $2 }
+            hit && /^$/ { exit }
+            END { if (file != "" && sum != "") print file, sum }' "$index")
+        [[ -n $found ]] || die "$pkg is not in $index"
+        read -r file sum <<<"$found"
+        deb=$tmp.$pkg.deb
+        curl -fsS -m 300 -o "$deb" "${MIRROR%/}/$file" || die "cannot download ${MIRROR%/}/$file"
+        printf '%s  %s\n' "$sum" "$deb" | sha256sum -c --quiet - || die "$deb does not match $index"
+        dpkg-deb --fsys-tarfile "$deb" | tar -C "$tmp" -xf - "./$path" || die "no $path in $deb"
+        rm -f -- "$deb"
+    done
 }
 
 need() {  # need TOOL PACKAGE: install PACKAGE with apt-get when TOOL is missing
@@ -113,6 +144,8 @@ build() {
             rm -rf -- "$tmp"
             die "debootstrap of $name failed (log: $CACHE/$name.debootstrap.log)"
         fi
+        need curl curl
+        programs "${PROGRAMS[@]}"
         # a smaller, quieter root: no package caches, no host keys (each
         # fleet host brings its own), no services that would start
         rm -rf "$tmp"/var/cache/apt/archives/*.deb "$tmp"/var/lib/apt/lists/* "$tmp"/etc/ssh/ssh_host_*

@@ -3,19 +3,19 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Real libvirt clients (``virsh``, ``virt-admin``) as judges for the differential tests.
 
-``LibvirtOracle(root='/')`` is this machine's libvirt (9.0 on Debian 12).  Another
-installation is plugged in by the root of its file system: ``LibvirtOracle('/srv/trixie')``
-runs that root's ``virsh`` and ``virt-admin`` through ``chroot``, for instance libvirt 11.3
-from a Debian 13 root built by debootstrap.  ``oracles()`` returns this machine's oracle
-plus one per root listed in the environment variable ``VIRTKIT_LIBVIRT_ROOTS``
-(colon-separated), so the same tests run against every libvirt version at hand.
+``LibvirtOracle('host')`` is this machine's libvirt (9.0 on Debian 12);
+``LibvirtOracle('debian13')`` is libvirt 11.3 of the Debian 13 root that
+``tests/fleet/rootfs.sh`` builds, its clients run through ``rootfs.sh run`` (the root
+read-only, this machine's temporary directory bound at the same path).
+``oracles()`` returns both, so the same tests run against each libvirt version; a
+missing root is built, a failure to build it fails the tests (they never skip).
 
 Each call writes the client configuration it is given into a fresh directory and runs
 the client either as ``nobody`` with ``XDG_CONFIG_HOME`` pointing there, or as root with
-that directory bind-mounted over ``/etc/libvirt`` in a private mount namespace
-(``unshare -m``), so the machine's own configuration is never read or changed.  A
-stand-in ``ssh`` (and ``nc``) that exits 1 at once comes first on ``PATH``: nothing is
-ever contacted, and the tests use the hosts 127.0.0.1 and ::1 only.
+that directory bind-mounted over ``/etc/libvirt`` in a private mount namespace, so the
+machine's own configuration is never read or changed.  A stand-in ``ssh`` (and ``nc``)
+that exits 1 at once comes first on ``PATH``: nothing is ever contacted, and the tests
+use the hosts 127.0.0.1 and ::1 only.
 """
 
 import os
@@ -24,7 +24,12 @@ import subprocess
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 
-ROOTS_VARIABLE = 'VIRTKIT_LIBVIRT_ROOTS'
+from ansible_collections.virtkit.libvirt_client.tests.unit.plugins.module_utils.virsh_oracle import (
+    ROOTFS,
+    _rootfs_cache,
+)
+
+ROOTS = ('debian13',)
 STAND_IN = '#!/bin/sh\nexit 1\n'
 MARK = '@@virtkit@@'
 
@@ -65,35 +70,63 @@ class OracleError(Exception):
 
 
 class LibvirtOracle(object):
-    """One libvirt client installation, this machine's (root '/') or one in another root."""
+    """One libvirt client installation: this machine's ('host') or a root of rootfs.sh ('debian13')."""
 
-    def __init__(self, root='/', timeout=120):
-        self.root = os.path.abspath(root)
-        self.prefix = [] if self.root == '/' else ['chroot', self.root]
+    def __init__(self, system='host', timeout=120):
+        self.system = system
         self.timeout = timeout
+        self.env = None
+        if system == 'host':
+            self.tree = '/'
+        elif system in ROOTS:
+            if os.geteuid() != 0:
+                raise OracleError('the %s oracle runs its clients chrooted (rootfs.sh run), which needs root'
+                                  % system)
+            self.env = dict(os.environ, ROOTFS_CACHE=_rootfs_cache())
+            proc = subprocess.run([ROOTFS, 'path', system], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                  env=self.env, timeout=1800, check=False)
+            if proc.returncode != 0:
+                raise OracleError('%s path %s failed: %s' % (ROOTFS, system, proc.stderr.decode()))
+            self.tree = proc.stdout.decode().strip()
+        else:
+            raise OracleError('unknown libvirt %r (known: host, %s)' % (system, ', '.join(ROOTS)))
         for tool in ('virsh', 'virt-admin'):
-            if not os.path.exists(self.host_path('/usr/bin/' + tool)):
-                raise OracleError('%s has no /usr/bin/%s: install libvirt-clients there' % (self.root, tool))
+            self._need(tool)
         self.version = self._plain(['virsh', '--version']).strip()
         self.name = 'libvirt-%s' % self.version
 
-    def __repr__(self):
-        return 'LibvirtOracle(%r, version %s)' % (self.root, self.version)
+    def _need(self, tool):
+        if not os.path.exists(os.path.join(self.tree, 'usr', 'bin', tool)):
+            raise OracleError('%s has no /usr/bin/%s: install libvirt-clients there' % (self.tree, tool))
 
-    def host_path(self, inside):
-        """The path on this machine of ``inside``, a path as the oracle's programs see it."""
-        return inside if self.root == '/' else os.path.join(self.root, inside.lstrip('/'))
+    def __repr__(self):
+        return 'LibvirtOracle(%r, version %s)' % (self.system, self.version)
+
+    def _prefix(self, binds=()):
+        """What runs a command in the oracle's system: nothing for the host, else rootfs.sh run.
+
+        In a root, this machine's temporary directory is bound at the same path (so
+        the work directories have one path inside and out), plus ``binds``.
+        """
+        if self.system == 'host':
+            return []
+        prefix = [ROOTFS, 'run', self.system]
+        for path in sorted({tempfile.gettempdir(), '/tmp'}):
+            prefix += ['--bind', path]
+        for bind in binds:
+            prefix += ['--bind', bind]
+        return prefix + ['--']
 
     def _plain(self, argv):
-        proc = subprocess.run(self.prefix + argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              stdin=subprocess.DEVNULL, timeout=self.timeout, check=False)
+        proc = subprocess.run(self._prefix() + argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              stdin=subprocess.DEVNULL, env=self.env, timeout=self.timeout, check=False)
         if proc.returncode != 0:
-            raise OracleError('%s failed: %s' % (' '.join(self.prefix + argv), proc.stderr.decode()))
+            raise OracleError('%s failed: %s' % (' '.join(self._prefix() + argv), proc.stderr.decode()))
         return proc.stdout.decode('utf-8', 'surrogateescape')
 
     def workdir(self):
-        """A fresh directory (path inside the oracle's root), readable by nobody; remove with cleanup()."""
-        base = tempfile.mkdtemp(prefix='virtkit_oracle_', dir=self.host_path('/tmp'))
+        """A fresh directory, readable by nobody, the same path inside the oracle; remove with cleanup()."""
+        base = tempfile.mkdtemp(prefix='virtkit_oracle_')
         os.chmod(base, 0o755)
         for sub in ('bin', 'home', 'home/libvirt', 'etc'):
             os.mkdir(os.path.join(base, sub))
@@ -103,19 +136,20 @@ class LibvirtOracle(object):
             with open(path, 'w') as handle:
                 handle.write(STAND_IN)
             os.chmod(path, 0o755)
-        return base if self.root == '/' else '/' + os.path.relpath(base, self.root)
+        return base
 
-    def cleanup(self, work):
-        shutil.rmtree(self.host_path(work))
+    @staticmethod
+    def cleanup(work):
+        shutil.rmtree(work)
 
     def _command(self, work, argv, as_root, conf_name, conf_text, env):
         """The command line running ``argv`` with ``conf_text`` as the client's ``conf_name``."""
         home = work + '/home'
         conf_dir = work + '/etc' if as_root else home + '/libvirt'
-        for name in os.listdir(self.host_path(conf_dir)):
-            os.unlink(os.path.join(self.host_path(conf_dir), name))
+        for name in os.listdir(conf_dir):
+            os.unlink(os.path.join(conf_dir, name))
         if conf_text is not None:
-            path = self.host_path(conf_dir + '/' + conf_name)
+            path = conf_dir + '/' + conf_name
             with open(path, 'w') as handle:
                 handle.write(conf_text)
             os.chmod(path, 0o644)
@@ -125,10 +159,12 @@ class LibvirtOracle(object):
             variables['XDG_CONFIG_HOME'] = home
         variables.update(env or {})
         command = ['env', '-i'] + ['%s=%s' % item for item in sorted(variables.items())] + argv
-        if as_root:
-            return (['unshare', '-m', 'sh', '-c', 'mount --bind "$1" "$2" && shift 2 && exec "$@"', 'sh',
-                     self.host_path(conf_dir), self.host_path('/etc/libvirt')] + self.prefix + command)
-        return self.prefix + ['runuser', '-u', 'nobody', '--'] + command
+        if not as_root:
+            return self._prefix() + ['runuser', '-u', 'nobody', '--'] + command
+        if self.system == 'host':
+            return ['unshare', '-m', 'sh', '-c', 'mount --bind "$1" "$2" && shift 2 && exec "$@"', 'sh',
+                    conf_dir, '/etc/libvirt'] + command
+        return self._prefix([conf_dir + ':/etc/libvirt']) + command
 
     def _run(self, command):
         try:
@@ -136,7 +172,7 @@ class LibvirtOracle(object):
             # command that exits at once (the stand-in ssh) fails the connection instead of
             # killing the client.
             proc = subprocess.run(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                  stderr=subprocess.STDOUT, timeout=self.timeout, check=False,
+                                  stderr=subprocess.STDOUT, env=self.env, timeout=self.timeout, check=False,
                                   restore_signals=False)
         except subprocess.TimeoutExpired:
             raise OracleError('timed out: %s' % ' '.join(command[:12]))
@@ -227,9 +263,5 @@ def _split_batch(out, count, raw=False):
 
 
 def oracles():
-    """This machine's libvirt plus one oracle per root in $VIRTKIT_LIBVIRT_ROOTS."""
-    found = [LibvirtOracle('/')]
-    for root in os.environ.get(ROOTS_VARIABLE, '').split(':'):
-        if root:
-            found.append(LibvirtOracle(root))
-    return found
+    """This machine's libvirt and each root's (libvirt 9.0 and 11.3)."""
+    return [LibvirtOracle(system) for system in ('host',) + ROOTS]

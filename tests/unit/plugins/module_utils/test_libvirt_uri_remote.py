@@ -13,8 +13,7 @@
   bad one), hosts 127.0.0.1 and ::1 only, as an unprivileged user and as root.
   ``check_connect_uri`` must refuse exactly what virsh refuses before it contacts
   anything, with virsh's message, and accept the rest: zero mismatches.  Every libvirt
-  of ``libvirt_oracle.oracles()`` is asked (this machine's 9.0, plus any root listed in
-  $VIRTKIT_LIBVIRT_ROOTS, such as a Debian 13 root with libvirt 11.3).
+  of ``libvirt_oracle.oracles()`` is asked (this machine's 9.0 and Debian 13's 11.3).
 """
 
 import itertools
