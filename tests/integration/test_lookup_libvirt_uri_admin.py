@@ -34,7 +34,7 @@ def test_admin_lookup_matches_virt_admin(tmp_path):
         debug("lookup('%s', 'foo', config=conf, admin=true)" % LOOKUP, 'no scheme'),
     ], play_vars={'conf': str(conf), 'names': names}, extra_env=ENV)
     by_name = {result['_task']: result for result in results}
-    oracle = LibvirtOracle('/')
+    oracle = LibvirtOracle('host')
     found, _home = oracle.admin_connect_many([None] + names + ['bad', 'foo'], CONF, as_root=True, env=ENV)
     sockets = [text[len("Failed to connect socket to '"):text.rindex("': ")] for _ok, text in found[:-2]]
     assert by_name['default']['msg'] == [{'uri': 'virtqemud:///system', 'socket': sockets[0]}]
