@@ -102,16 +102,15 @@ def write(target, data, mode=None, selinux=None):
     try:
         try:
             _write_all(fd, data)
+            owner = None
             if target.stat is not None:
-                uid, gid, perms = target.stat.st_uid, target.stat.st_gid, stat.S_IMODE(target.stat.st_mode)
-            elif target.owner is not None:
-                uid, gid, perms = target.owner.pw_uid, target.owner.pw_gid, 0o644
+                owner, perms = (target.stat.st_uid, target.stat.st_gid), stat.S_IMODE(target.stat.st_mode)
             else:
-                uid, gid, perms = -1, -1, 0o644
-            if mode is not None and target.stat is None:
-                perms = mode
-            if os.geteuid() == 0 and (uid, gid) != (-1, -1):
-                os.fchown(fd, uid, gid)
+                perms = 0o644 if mode is None else mode
+                if target.owner is not None:
+                    owner = (target.owner.pw_uid, target.owner.pw_gid)
+            if owner is not None and os.geteuid() == 0:
+                os.fchown(fd, *owner)
             os.fchmod(fd, perms)
             os.fsync(fd)
         finally:

@@ -3,6 +3,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """_libvirt_files.Target on real files, in this process: what each step writes, creates and refuses."""
 
+import contextlib
 import os
 import pwd
 import stat
@@ -13,7 +14,7 @@ import pytest
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_files as libvirt_files
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_write as libvirt_write
 
-from reliability_helpers import snapshot, temp_files, write
+from reliability_helpers import read, snapshot, temp_files, write
 
 
 def tree(path):
@@ -122,6 +123,143 @@ def test_backup_copies_bytes_owner_and_mode(conf):
         with open(backup, 'rb') as f:
             assert f.read() == b'x = 1\n'
     assert second.endswith('.1~')
+    stamp = libvirt_write.time.strftime('%Y-%m-%d@%H:%M:%S', libvirt_write.time.localtime(1800000000.0))
+    assert os.path.basename(first) == 'libvirt.conf.%d.%s~' % (os.getpid(), stamp)
+
+
+# -- the candidate names, the new files' first mode, the failures on the way --
+
+NOW = 1800000000.0
+
+
+def backup_names(count):
+    stamp = libvirt_write.time.strftime('%Y-%m-%d@%H:%M:%S', libvirt_write.time.localtime(NOW))
+    return ['libvirt.conf.%d.%s%s~' % (os.getpid(), stamp, '' if n == 0 else '.%d' % n) for n in range(count)]
+
+
+def temp_names(target, count):
+    return [libvirt_write.temp_name(target, n) for n in range(count)]
+
+
+def occupy(directory, names):
+    for name in names:
+        write(directory / name, 'taken\n')
+
+
+def test_backup_takes_the_hundredth_name_and_no_further(conf):
+    write(conf, 'x = 1\n')
+    occupy(conf.parent, backup_names(99))
+    target = libvirt_files.open_system_target(str(conf), True, True)
+    try:
+        with mock.patch.object(libvirt_write.time, 'time', lambda: NOW):
+            last = target.backup(b'x = 1\n')
+            assert os.path.basename(last) == backup_names(100)[99]
+            with pytest.raises(libvirt_files.FileError) as caught:
+                target.backup(b'x = 1\n')
+    finally:
+        target.close()
+    assert str(caught.value) == "cannot create a backup of '%s': every candidate name exists" % conf
+    assert sorted(os.listdir(str(conf.parent))) == sorted(backup_names(100) + ['libvirt.conf'])
+
+
+def test_write_takes_the_hundredth_temporary_name_and_no_further(conf):
+    write(conf, 'x = 1\n')
+    target = libvirt_files.open_system_target(str(conf), True, True)
+    try:
+        occupy(conf.parent, temp_names(target, 99))
+        target.write(b'x = 2\n')
+        assert read(conf) == 'x = 2\n'
+        occupy(conf.parent, temp_names(target, 100)[99:])
+        with pytest.raises(libvirt_files.FileError) as caught:
+            target.write(b'x = 3\n')
+    finally:
+        target.close()
+    assert str(caught.value) == ("cannot replace '%s': cannot create a temporary file in '%s': every candidate "
+                                 "name exists" % (conf, conf.parent))
+    assert read(conf) == 'x = 2\n'
+    assert len(temp_files(conf.parent)) == 100
+
+
+@pytest.mark.parametrize('step', ['backup', 'write'])
+def test_new_files_are_0600_until_their_mode_is_set(conf, step):
+    write(conf, 'x = 1\n', mode=0o644)
+    first_modes = []
+    real_fchmod = os.fchmod
+
+    def spy(fd, mode):
+        first_modes.append(stat.S_IMODE(os.fstat(fd).st_mode))
+        real_fchmod(fd, mode)
+    target = libvirt_files.open_system_target(str(conf), True, True)
+    try:
+        data = target.read()
+        with mock.patch.object(libvirt_write.os, 'fchmod', spy):
+            if step == 'backup':
+                target.backup(data)
+            else:
+                target.write(b'x = 2\n')
+    finally:
+        target.close()
+    assert first_modes == [0o600]
+
+
+def refusal(conf, step, **replacements):
+    """(message, target) of the FileError ``step(target)`` raises with these os functions replaced."""
+    target = libvirt_files.open_system_target(str(conf), True, True)
+    try:
+        with contextlib.ExitStack() as stack:
+            for name, replacement in replacements.items():
+                stack.enter_context(mock.patch.object(libvirt_write.os, name, replacement))
+            with pytest.raises(libvirt_files.FileError) as caught:
+                step(target)
+    finally:
+        target.close()
+    return str(caught.value), target
+
+
+def not_permitted(*args, **kwargs):
+    raise OSError(1, 'Operation not permitted')
+
+
+@pytest.mark.parametrize('unlink_fails', [False, True])
+def test_a_backup_that_cannot_be_written_is_removed_and_reported(conf, unlink_fails):
+    write(conf, 'x = 1\n')
+
+    def no_space(fd):
+        raise OSError(28, 'No space left on device')
+    message, _target = refusal(conf, lambda target: target.backup(b'x = 1\n'), fsync=no_space,
+                               unlink=not_permitted if unlink_fails else os.unlink)
+    assert message == "cannot write a backup of '%s': No space left on device" % conf
+    left = sorted(os.listdir(str(conf.parent)))
+    assert len(left) == (2 if unlink_fails else 1) and left[0] == 'libvirt.conf'
+
+
+def test_a_failed_rename_leaves_the_file_and_reports_even_if_the_temporary_file_stays(conf):
+    write(conf, 'x = 1\n')
+    message, target = refusal(conf, lambda target: target.write(b'x = 2\n'), rename=not_permitted,
+                              unlink=not_permitted)
+    assert message == "cannot write '%s': Operation not permitted" % conf
+    assert read(conf) == 'x = 1\n'
+    assert temp_files(conf.parent) == [libvirt_write.temp_name(target, 0)]
+
+
+@pytest.mark.parametrize('proc', [True, False], ids=['proc', 'no-proc'])
+def test_the_context_setter_gets_the_temporary_file_before_the_rename(conf, proc):
+    write(conf, 'x = 1\n')
+    seen = []
+
+    def setter(path):
+        with open(path, 'rb') as handle:
+            seen.append((path, handle.read(), read(conf)))
+    target = libvirt_files.open_system_target(str(conf), True, True)
+    try:
+        with mock.patch.object(libvirt_write.os.path, 'isdir', lambda path: proc):
+            target.write(b'x = 2\n', selinux=setter)
+        name = libvirt_write.temp_name(target, 0)
+        where = '/proc/self/fd/%d' % target.dir_fd if proc else str(conf.parent)
+    finally:
+        target.close()
+    assert seen == [(os.path.join(where, name), b'x = 2\n', 'x = 1\n')]
+    assert read(conf) == 'x = 2\n' and temp_files(conf.parent) == []
 
 
 def test_a_file_over_the_limit_is_refused_before_it_is_read(conf):
