@@ -187,7 +187,7 @@ class Target(object):
         """
         if not self.dir_exists and check:
             return False
-        flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, 'O_NOCTTY', 0)
+        flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_NOCTTY
         try:
             fd = os.open(self.name, flags, dir_fd=self.dir_fd)
         except OSError as exc:
@@ -223,7 +223,7 @@ class Target(object):
         """The file's bytes, or None when it (or its directory) does not exist."""
         if not self.dir_exists:
             return None
-        flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, 'O_NOCTTY', 0)
+        flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_NOCTTY
         try:
             # Special files are refused before being opened: opening a device
             # can have effects of its own, and a socket cannot be opened.
@@ -272,7 +272,7 @@ class Target(object):
 
 
 def _open_dir(name, parent_fd, follow=False):
-    flags = os.O_RDONLY | getattr(os, 'O_DIRECTORY', 0)
+    flags = os.O_RDONLY | os.O_DIRECTORY
     if not follow:
         flags |= os.O_NOFOLLOW
     return os.open(name, flags, dir_fd=parent_fd)
@@ -291,7 +291,7 @@ def open_user_target(pw, rel_path, create):
     path = os.path.join(home, rel_path)
     parts = rel_path.split(os.sep)
     try:
-        fd = os.open(home, os.O_RDONLY | getattr(os, 'O_DIRECTORY', 0))
+        fd = os.open(home, os.O_RDONLY | os.O_DIRECTORY)
     except OSError as exc:
         raise FileError("cannot open the home directory '%s' of user '%s': %s"
                         % (home, pw.pw_name, os.strerror(exc.errno)))
@@ -364,7 +364,7 @@ def open_system_target(path, create, follow):
         except OSError as exc:
             raise FileError("cannot create directory '%s': %s" % (directory, os.strerror(exc.errno)))
     try:
-        fd = os.open(directory, os.O_RDONLY | getattr(os, 'O_DIRECTORY', 0))
+        fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
     except OSError as exc:
         raise FileError("cannot open directory '%s': %s" % (directory, os.strerror(exc.errno)))
     return Target(path, fd, name, None)

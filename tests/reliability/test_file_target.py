@@ -7,6 +7,8 @@ import contextlib
 import os
 import pwd
 import stat
+import threading
+import time
 from unittest import mock
 
 import pytest
@@ -48,7 +50,7 @@ def test_missing_user_directory_without_create_makes_nothing(make_user):
     target = libvirt_files.open_user_target(pw, rel, False)
     try:
         assert target.dir_exists is False and target.read() is None
-        assert target.path == os.path.join(pw.pw_dir, rel)
+        assert (target.path, target.name) == (os.path.join(pw.pw_dir, rel), 'libvirt.conf')
     finally:
         target.close()
     assert os.listdir(pw.pw_dir) == []
@@ -464,3 +466,196 @@ def test_set_attributes_refuses_a_user_file_changed_after_it_was_read(make_user,
     assert str(caught.value) == ("'%s' changed under the module (it has %d links and belongs to uid %d); refusing to "
                                  "set its owner, group or mode" % (path, links, uid))
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o644
+
+
+# -- paths, refusals and limits, each with its exact message --
+
+def test_root_reads_the_system_file_and_everyone_else_their_own():
+    assert libvirt_files.config_path(0, '/root') == '/etc/libvirt/libvirt.conf'
+    assert libvirt_files.config_path(0, '/root', '/x', 'libvirt-admin.conf') == '/etc/libvirt/libvirt-admin.conf'
+    assert libvirt_files.config_path(1000, '/home/u') == '/home/u/.config/libvirt/libvirt.conf'
+    assert libvirt_files.config_path(1000, '/home/u', '/home/u/xdg') == '/home/u/xdg/libvirt/libvirt.conf'
+    assert libvirt_files.config_path(1000, '/home/u', '') == '/home/u/.config/libvirt/libvirt.conf'
+
+
+@pytest.mark.parametrize('value', ['relative/xdg', b'/abs/but/bytes', 7])
+def test_xdg_config_home_must_be_an_absolute_path(value):
+    with pytest.raises(libvirt_files.FileError) as caught:
+        libvirt_files.check_xdg_config_home(value, 'u')
+    assert str(caught.value) == "xdg_config_home '%s' of user 'u' is not an absolute path" % (value,)
+    assert libvirt_files.check_xdg_config_home('/abs', 'u') is None
+
+
+def test_a_home_that_is_not_absolute():
+    pw = pwd.struct_passwd(('u', 'x', 1000, 1000, '', 'relative/home', '/bin/sh'))
+    with pytest.raises(libvirt_files.FileError) as caught:
+        libvirt_files.user_config_path(pw)
+    assert str(caught.value) == "user 'u' has a home directory that is not absolute: 'relative/home'"
+
+
+def test_the_root_directory_names_no_file():
+    with pytest.raises(libvirt_files.FileError) as caught:
+        libvirt_files.open_system_target('/', True, True)
+    assert str(caught.value) == "'/' names a directory, not a file"
+
+
+def test_a_directory_where_the_file_should_be(conf):
+    os.mkdir(str(conf))
+    target = libvirt_files.open_system_target(str(conf), False, False)
+    try:
+        with pytest.raises(libvirt_files.FileError) as caught:
+            target.read()
+    finally:
+        target.close()
+    assert str(caught.value) == "'%s' is a directory, not a libvirt.conf file" % conf
+
+
+def fifo_unblocked_after(path, seconds):
+    """Make a FIFO at ``path``; a thread opens it for writing after ``seconds``, so a blocking open returns."""
+    os.mkfifo(str(path))
+    stop = threading.Event()
+
+    def unblock():
+        if not stop.wait(seconds):
+            os.close(os.open(str(path), os.O_RDWR))  # a writer that never blocks
+    thread = threading.Thread(target=unblock, daemon=True)
+    thread.start()
+    return stop, thread
+
+
+@pytest.mark.parametrize('step', ['read', 'set_attributes'])
+def test_a_fifo_is_refused_without_waiting_for_a_writer(conf, step):
+    """read() finds it with lstat; set_attributes() and a FIFO swapped in after lstat: opened non-blocking."""
+    stop, thread = fifo_unblocked_after(conf, 3)
+    target = libvirt_files.open_system_target(str(conf), False, False)
+    started = time.monotonic()
+    try:
+        with pytest.raises(libvirt_files.FileError) as caught:
+            if step == 'read':
+                target.read()
+            else:
+                target.set_attributes(mode=0o600)
+        took = time.monotonic() - started
+        if step == 'read':
+            assert str(caught.value) == ("'%s' is not a regular file (a FIFO, socket or device node); refusing to "
+                                         "use it" % conf)
+            regular = os.lstat(__file__)
+            with mock.patch.object(libvirt_files.os, 'lstat', lambda *args, **kwargs: regular):
+                with pytest.raises(libvirt_files.FileError) as caught:
+                    target.read()
+            took = max(took, time.monotonic() - started)
+        else:
+            assert str(caught.value) == "'%s' is not a regular file; refusing to set its owner, group or mode" % conf
+    finally:
+        target.close()
+        stop.set()
+        thread.join(10)
+    assert str(caught.value).startswith("'%s' is not a regular file" % conf)
+    assert took < 2
+
+
+def test_a_file_of_exactly_the_limit_is_read_and_one_byte_more_is_refused(conf):
+    limit = libvirt_files.MAX_CONFIG_FILE_SIZE
+    with open(str(conf), 'wb') as handle:
+        handle.write(b'#' * limit)
+    target = libvirt_files.open_system_target(str(conf), False, False)
+    try:
+        assert len(target.read()) == limit
+        with open(str(conf), 'ab') as handle:
+            handle.write(b'#')
+        with pytest.raises(libvirt_files.FileError) as caught:
+            target.read()
+    finally:
+        target.close()
+    assert str(caught.value) == "'%s' is larger than libvirt's limit of %d bytes" % (conf, limit)
+
+
+def test_check_mode_on_a_missing_file_reports_no_change(conf):
+    target = libvirt_files.open_system_target(str(conf), False, False)
+    try:
+        assert target.dir_exists is True
+        assert target.set_attributes(0, 0, 0o600, check=True) is False
+    finally:
+        target.close()
+
+
+def test_stale_temporary_files_that_cannot_be_listed_or_removed_are_left(conf):
+    write(conf, 'x = 1\n')
+    target = libvirt_files.open_system_target(str(conf), False, False)
+    try:
+        stale = [libvirt_write.temp_name(target, n) for n in range(2)]
+        occupy(conf.parent, stale)
+        with mock.patch.object(libvirt_files.os, 'listdir', not_permitted):
+            assert target.remove_stale_temps() == []
+        real_unlink = os.unlink
+
+        def unlink_all_but_the_first(name, **kwargs):
+            if name == stale[0]:
+                not_permitted()
+            return real_unlink(name, **kwargs)
+        with mock.patch.object(libvirt_files.os, 'unlink', unlink_all_but_the_first):
+            assert target.remove_stale_temps() == [stale[1]]
+    finally:
+        target.close()
+    assert temp_files(conf.parent) == [stale[0]]
+
+
+def test_new_directories_in_a_home_are_0700_from_the_start(make_user):
+    pw = make_user()
+    first_modes = []
+    real_fchmod = os.fchmod
+
+    def spy(fd, mode):
+        first_modes.append(stat.S_IMODE(os.fstat(fd).st_mode))
+        real_fchmod(fd, mode)
+    home, rel = libvirt_files.user_config_path(pw)
+    with mock.patch.object(libvirt_files.os, 'fchmod', spy):
+        libvirt_files.open_user_target(pw, rel, True).close()
+    assert first_modes == [0o700, 0o700]
+
+
+def test_a_home_that_is_not_a_directory(make_user):
+    pw = make_user()
+    os.rmdir(pw.pw_dir)
+    write(pw.pw_dir, 'not a directory\n')
+    os.chown(pw.pw_dir, pw.pw_uid, pw.pw_gid)
+    home, rel = libvirt_files.user_config_path(pw)
+    with pytest.raises(libvirt_files.FileError) as caught:
+        libvirt_files.open_user_target(pw, rel, True)
+    assert str(caught.value) == ("cannot open the home directory '%s' of user '%s': Not a directory"
+                                 % (home, pw.pw_name))
+
+
+def test_a_file_where_a_directory_of_the_home_should_be(make_user):
+    pw = make_user()
+    config = os.path.join(pw.pw_dir, '.config')
+    write(config, 'not a directory\n')
+    os.chown(config, pw.pw_uid, pw.pw_gid)
+    home, rel = libvirt_files.user_config_path(pw)
+    with pytest.raises(libvirt_files.FileError) as caught:
+        libvirt_files.open_user_target(pw, rel, True)
+    assert str(caught.value) == "'%s' is a symbolic link or not a directory; refusing to follow it" % config
+
+
+def test_a_system_directory_replaced_by_a_file_after_the_check(world_tmp):
+    write(world_tmp / 'file', 'x')
+    with mock.patch.object(libvirt_files.os.path, 'isdir', lambda path: True):
+        with pytest.raises(libvirt_files.FileError) as caught:
+            libvirt_files.open_system_target(str(world_tmp / 'file' / 'libvirt.conf'), True, True)
+    assert str(caught.value) == "cannot open directory '%s': Not a directory" % (world_tmp / 'file')
+
+
+def test_a_home_or_a_directory_below_it_owned_by_someone_else(make_user):
+    pw = make_user()
+    home, rel = libvirt_files.user_config_path(pw)
+    os.chown(home, 0, 0)
+    with pytest.raises(libvirt_files.FileError) as caught:
+        libvirt_files.open_user_target(pw, rel, True)
+    assert str(caught.value) == ("the home directory '%s' of user '%s' belongs to uid 0, not to the user; refusing "
+                                 "to create or edit files below it" % (home, pw.pw_name))
+    os.chown(home, pw.pw_uid, pw.pw_gid)
+    os.mkdir(os.path.join(home, '.config'))
+    with pytest.raises(libvirt_files.FileError) as caught:
+        libvirt_files.open_user_target(pw, rel, True)
+    assert str(caught.value) == ("directory '%s' belongs to uid 0, not to user '%s'; refusing to use it"
+                                 % (os.path.join(home, '.config'), pw.pw_name))
