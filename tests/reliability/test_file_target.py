@@ -106,13 +106,22 @@ def test_set_attributes_reports_and_applies(conf):
         target.close()
 
 
+NOW = 1800000000.0
+
+
+def backup_names(count):
+    """The first ``count`` names a backup made at NOW by this process may take."""
+    stamp = libvirt_write.time.strftime('%Y-%m-%d@%H:%M:%S', libvirt_write.time.localtime(NOW))
+    return ['libvirt.conf.%d.%s%s~' % (os.getpid(), stamp, '' if n == 0 else '.%d' % n) for n in range(count)]
+
+
 def test_backup_copies_bytes_owner_and_mode(conf):
     write(conf, 'x = 1\n', mode=0o640)
     os.chown(str(conf), 65534, 0)
     target = libvirt_files.open_system_target(str(conf), True, True)
     try:
         data = target.read()
-        with mock.patch.object(libvirt_write.time, 'time', lambda: 1800000000.0):
+        with mock.patch.object(libvirt_write.time, 'time', lambda: NOW):
             first = target.backup(data)
             second = target.backup(data)
     finally:
@@ -125,19 +134,10 @@ def test_backup_copies_bytes_owner_and_mode(conf):
         with open(backup, 'rb') as f:
             assert f.read() == b'x = 1\n'
     assert second.endswith('.1~')
-    stamp = libvirt_write.time.strftime('%Y-%m-%d@%H:%M:%S', libvirt_write.time.localtime(1800000000.0))
-    assert os.path.basename(first) == 'libvirt.conf.%d.%s~' % (os.getpid(), stamp)
+    assert os.path.basename(first) == backup_names(1)[0]
 
 
 # -- the candidate names, the new files' first mode, the failures on the way --
-
-NOW = 1800000000.0
-
-
-def backup_names(count):
-    stamp = libvirt_write.time.strftime('%Y-%m-%d@%H:%M:%S', libvirt_write.time.localtime(NOW))
-    return ['libvirt.conf.%d.%s%s~' % (os.getpid(), stamp, '' if n == 0 else '.%d' % n) for n in range(count)]
-
 
 def temp_names(target, count):
     return [libvirt_write.temp_name(target, n) for n in range(count)]
@@ -182,19 +182,26 @@ def test_write_takes_the_hundredth_temporary_name_and_no_further(conf):
     assert len(temp_files(conf.parent)) == 100
 
 
-@pytest.mark.parametrize('step', ['backup', 'write'])
-def test_new_files_are_0600_until_their_mode_is_set(conf, step):
-    write(conf, 'x = 1\n', mode=0o644)
-    first_modes = []
+@contextlib.contextmanager
+def modes_before_fchmod():
+    """The permission bits of each descriptor just before os.fchmod changes them, in a list."""
+    seen = []
     real_fchmod = os.fchmod
 
     def spy(fd, mode):
-        first_modes.append(stat.S_IMODE(os.fstat(fd).st_mode))
+        seen.append(stat.S_IMODE(os.fstat(fd).st_mode))
         real_fchmod(fd, mode)
+    with mock.patch.object(os, 'fchmod', spy):
+        yield seen
+
+
+@pytest.mark.parametrize('step', ['backup', 'write'])
+def test_new_files_are_0600_until_their_mode_is_set(conf, step):
+    write(conf, 'x = 1\n', mode=0o644)
     target = libvirt_files.open_system_target(str(conf), True, True)
     try:
         data = target.read()
-        with mock.patch.object(libvirt_write.os, 'fchmod', spy):
+        with modes_before_fchmod() as first_modes:
             if step == 'backup':
                 target.backup(data)
             else:
@@ -523,35 +530,34 @@ def fifo_unblocked_after(path, seconds):
     return stop, thread
 
 
+def refused_at_once(call):
+    """The message of the FileError ``call()`` raises, which it must raise within two seconds."""
+    started = time.monotonic()
+    with pytest.raises(libvirt_files.FileError) as caught:
+        call()
+    assert time.monotonic() - started < 2
+    return str(caught.value)
+
+
 @pytest.mark.parametrize('step', ['read', 'set_attributes'])
 def test_a_fifo_is_refused_without_waiting_for_a_writer(conf, step):
     """read() finds it with lstat; set_attributes() and a FIFO swapped in after lstat: opened non-blocking."""
     stop, thread = fifo_unblocked_after(conf, 3)
     target = libvirt_files.open_system_target(str(conf), False, False)
-    started = time.monotonic()
     try:
-        with pytest.raises(libvirt_files.FileError) as caught:
-            if step == 'read':
-                target.read()
-            else:
-                target.set_attributes(mode=0o600)
-        took = time.monotonic() - started
         if step == 'read':
-            assert str(caught.value) == ("'%s' is not a regular file (a FIFO, socket or device node); refusing to "
-                                         "use it" % conf)
+            not_regular = "'%s' is not a regular file (a FIFO, socket or device node); refusing to use it" % conf
+            assert refused_at_once(target.read) == not_regular
             regular = os.lstat(__file__)
             with mock.patch.object(libvirt_files.os, 'lstat', lambda *args, **kwargs: regular):
-                with pytest.raises(libvirt_files.FileError) as caught:
-                    target.read()
-            took = max(took, time.monotonic() - started)
+                assert refused_at_once(target.read) == not_regular
         else:
-            assert str(caught.value) == "'%s' is not a regular file; refusing to set its owner, group or mode" % conf
+            assert refused_at_once(lambda: target.set_attributes(mode=0o600)) == (
+                "'%s' is not a regular file; refusing to set its owner, group or mode" % conf)
     finally:
         target.close()
         stop.set()
         thread.join(10)
-    assert str(caught.value).startswith("'%s' is not a regular file" % conf)
-    assert took < 2
 
 
 def test_a_file_of_exactly_the_limit_is_read_and_one_byte_more_is_refused(conf):
@@ -583,7 +589,7 @@ def test_stale_temporary_files_that_cannot_be_listed_or_removed_are_left(conf):
     write(conf, 'x = 1\n')
     target = libvirt_files.open_system_target(str(conf), False, False)
     try:
-        stale = [libvirt_write.temp_name(target, n) for n in range(2)]
+        stale = temp_names(target, 2)
         occupy(conf.parent, stale)
         with mock.patch.object(libvirt_files.os, 'listdir', not_permitted):
             assert target.remove_stale_temps() == []
@@ -602,14 +608,8 @@ def test_stale_temporary_files_that_cannot_be_listed_or_removed_are_left(conf):
 
 def test_new_directories_in_a_home_are_0700_from_the_start(make_user):
     pw = make_user()
-    first_modes = []
-    real_fchmod = os.fchmod
-
-    def spy(fd, mode):
-        first_modes.append(stat.S_IMODE(os.fstat(fd).st_mode))
-        real_fchmod(fd, mode)
-    home, rel = libvirt_files.user_config_path(pw)
-    with mock.patch.object(libvirt_files.os, 'fchmod', spy):
+    _home, rel = libvirt_files.user_config_path(pw)
+    with modes_before_fchmod() as first_modes:
         libvirt_files.open_user_target(pw, rel, True).close()
     assert first_modes == [0o700, 0o700]
 
