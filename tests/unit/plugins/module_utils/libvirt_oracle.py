@@ -25,11 +25,12 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 
 from ansible_collections.virtkit.libvirt_client.tests.unit.plugins.module_utils.virsh_oracle import (
+    ORACLES,
     ROOTFS,
     _rootfs_cache,
+    rootfs_binds,
 )
 
-ROOTS = ('debian13',)
 STAND_IN = '#!/bin/sh\nexit 1\n'
 MARK = '@@virtkit@@'
 
@@ -78,7 +79,7 @@ class LibvirtOracle(object):
         self.env = None
         if system == 'host':
             self.tree = '/'
-        elif system in ROOTS:
+        elif system in ORACLES:
             if os.geteuid() != 0:
                 raise OracleError('the %s oracle runs its clients chrooted (rootfs.sh run), which needs root'
                                   % system)
@@ -89,7 +90,7 @@ class LibvirtOracle(object):
                 raise OracleError('%s path %s failed: %s' % (ROOTFS, system, proc.stderr.decode()))
             self.tree = proc.stdout.decode().strip()
         else:
-            raise OracleError('unknown libvirt %r (known: host, %s)' % (system, ', '.join(ROOTS)))
+            raise OracleError('unknown libvirt %r (known: %s)' % (system, ', '.join(ORACLES)))
         for tool in ('virsh', 'virt-admin'):
             self._need(tool)
         self.version = self._plain(['virsh', '--version']).strip()
@@ -110,9 +111,7 @@ class LibvirtOracle(object):
         """
         if self.system == 'host':
             return []
-        prefix = [ROOTFS, 'run', self.system]
-        for path in sorted({tempfile.gettempdir(), '/tmp'}):
-            prefix += ['--bind', path]
+        prefix = [ROOTFS, 'run', self.system] + rootfs_binds()
         for bind in binds:
             prefix += ['--bind', bind]
         return prefix + ['--']
@@ -264,4 +263,4 @@ def _split_batch(out, count, raw=False):
 
 def oracles():
     """This machine's libvirt and each root's (libvirt 9.0 and 11.3)."""
-    return [LibvirtOracle(system) for system in ('host',) + ROOTS]
+    return [LibvirtOracle(system) for system in ORACLES]

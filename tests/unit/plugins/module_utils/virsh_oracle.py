@@ -58,6 +58,14 @@ def _rootfs_cache():
         directory = parent
 
 
+def rootfs_binds(paths=()):
+    """``rootfs.sh run`` options binding this machine's temporary directory and ``paths`` at the same paths."""
+    args = []
+    for path in sorted({tempfile.gettempdir(), '/tmp'} | set(paths)):
+        args += ['--bind', path]
+    return args
+
+
 Answer = collections.namedtuple('Answer', 'rc out err')
 
 # Runs inside the target with its own python3: reads the jobs (JSON) on stdin,
@@ -108,10 +116,7 @@ class Oracle(object):
     @staticmethod
     def bind_args():
         """What the chrooted virsh sees of this machine: the temporary directory and the accounts."""
-        args = []
-        for path in sorted({tempfile.gettempdir(), '/tmp', '/etc/passwd', '/etc/group'}):
-            args += ['--bind', path]
-        return args
+        return rootfs_binds(['/etc/passwd', '/etc/group'])
 
     def wrapper(self, directory, program):
         """Write an executable DIRECTORY/NAME that runs ``program`` (a path in the target) with its arguments.
