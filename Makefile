@@ -139,13 +139,18 @@ test: deps venv collection
 			echo; echo "== SKIPPED: $$n. $$title: tests/molecule/run.sh does not exist"; \
 			skipped=$$((skipped + 1)); report+=("$$n. $$target: skipped (no tests/molecule/run.sh)"); continue; \
 		fi; \
-		if .ci/step "$$n. $$title" $(MAKE) "$$target"; then \
+		if STEP_LOG="$(CACHE)/steps/$$target.log" .ci/step "$$n. $$title" $(MAKE) "$$target"; then \
 			passed=$$((passed + 1)); report+=("$$n. $$target: passed ($$((SECONDS - s))s)"); \
 		else \
 			report+=("$$n. $$target: FAILED ($$((SECONDS - s))s)"); \
 			echo; echo "make test: FAILED at step $$n ($$target) after $$((SECONDS - t0))s"; \
 			printf '  %s\n' "$${report[@]}"; \
-			echo "steps: $$passed passed, 1 failed"; exit 1; \
+			echo "steps: $$passed passed, 1 failed"; \
+			if [ -s "$(CACHE)/steps/$$target.log.why" ]; then \
+				echo; echo "why $$target failed (lines of $(CACHE)/steps/$$target.log):"; \
+				cat "$(CACHE)/steps/$$target.log.why"; \
+			fi; \
+			exit 1; \
 		fi; \
 	done; \
 	echo; echo "make test: all steps passed in $$((SECONDS - t0))s"; \

@@ -11,6 +11,10 @@
 #   tests/molecule/run.sh              every scenario (molecule test, one by one)
 #   tests/molecule/run.sh NAME...      these scenarios only
 #
+# Each scenario's output is also written to .cache/molecule-logs/NAME.log; at
+# the end, the lines of a failed scenario's log that say why (.ci/why) are
+# printed, and written to $STEP_WHY when `make test` set it (.ci/step).
+#
 # Uses .venv (make venv) unless VENV points elsewhere.  Each scenario is
 # bounded by MOLECULE_SCENARIO_TIMEOUT seconds (default 300); a scenario that
 # fails or times out is destroyed, so that no sshd is left running.
@@ -39,6 +43,9 @@ export MOLECULE_NO_LOG=false
 unset LIBVIRT_DEFAULT_URI VIRSH_DEFAULT_CONNECT_URI
 
 cd "$ROOT"
+# each scenario's output is also kept here
+LOGS=$ROOT/.cache/molecule-logs
+mkdir -p "$LOGS"
 # The Debian 13 root, before any scenario's bounded time starts (only the first run builds it).
 bash tests/fleet/rootfs.sh build debian13
 scenarios=("$@")
@@ -59,7 +66,7 @@ for s in "${scenarios[@]}"; do
     [[ -f extensions/molecule/$s/molecule.yml ]] || die "no scenario '$s' (extensions/molecule/$s/molecule.yml)"
     echo "=== molecule test -s $s"
     t0=$SECONDS
-    if timeout --kill-after=20 "$TIMEOUT" molecule test -s "$s"; then
+    if timeout --kill-after=20 "$TIMEOUT" molecule test -s "$s" 2>&1 | tee "$LOGS/$s.log"; then
         passed=$((passed + 1))
         echo "=== $s: passed in $((SECONDS - t0)) s"
     else
@@ -71,6 +78,14 @@ for s in "${scenarios[@]}"; do
     fi
 done
 echo "=== molecule scenarios done in $((SECONDS - start)) s"
-[[ $failed -eq 0 ]] || echo "failed scenarios: ${failures[*]}"
 echo "molecule: $passed passed, $failed failed"
+if [[ $failed -gt 0 ]]; then
+    echo "failed scenarios: ${failures[*]}"
+    # why, from each failed scenario's log; also for `make test`'s summary (STEP_WHY, see .ci/step)
+    per=$((16 / failed)); [[ $per -ge 4 ]] || per=4
+    for s in "${failures[@]}"; do
+        echo "scenario $s ($LOGS/$s.log):"
+        "$ROOT/.ci/why" "$LOGS/$s.log" "$per" || true
+    done | tee ${STEP_WHY:+"$STEP_WHY"}
+fi
 [[ $failed -eq 0 ]]
