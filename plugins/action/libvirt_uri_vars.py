@@ -10,6 +10,7 @@ import os
 import re
 import tempfile
 
+from ansible import constants as C
 from ansible.errors import AnsibleActionFail
 from ansible.module_utils.common.text.converters import to_native, to_text
 from ansible.plugins.action import ActionBase
@@ -54,11 +55,20 @@ REPORT_COMMENT = (
     'the role leaves those entries and files as they are.'
 )
 
+# The report's name ends in .txt, an extension ansible skips in an inventory directory (INVENTORY_IGNORE_EXTS):
+# DEST is usually the inventory's own directory, and ansible would read a .yml report there as an inventory source
+# (a group named "hosts", and a warning for every other key, on every run).
+REPORT_NAME = 'libvirt_uri_adopt_report.txt'
+# Its name in 0.1.0: a report of that name that this action wrote (it starts with OLD_REPORT_START) is removed by
+# a run with the default name.
+OLD_REPORT_NAME = 'libvirt_uri_adopt_report.yml'
+OLD_REPORT_START = '---\n# Report of the last run of virtkit.libvirt_client.adopt (rewritten by every run).\n'
+
 ARGUMENT_SPEC = dict(
     dest=dict(type='path', required=True),
     results=dict(type='dict', required=True),
     users=dict(type='list', elements='raw', default=[]),
-    report=dict(type='str', default='libvirt_uri_adopt_report.yml'),
+    report=dict(type='str', default=REPORT_NAME),
 )
 
 
@@ -535,6 +545,38 @@ def render_report(report):
     return buf.getvalue()
 
 
+def read_as_inventory(path, sources, ignore_exts, ignore_patterns):
+    """The inventory directory of ``sources`` from which ansible would read ``path`` as an inventory source, or None.
+
+    Ansible reads every file of a directory given as inventory, and of its subdirectories, but for names starting
+    with a dot, the group_vars, host_vars and vars_plugins directories, and names ending in one of ``ignore_exts``
+    or matching one of ``ignore_patterns`` (INVENTORY_IGNORE_EXTS, INVENTORY_IGNORE_PATTERNS).
+    """
+    path = os.path.realpath(path)
+    for source in sources:
+        if not isinstance(source, str) or not os.path.isdir(source):
+            continue
+        top = os.path.realpath(source)
+        rel = os.path.relpath(path, top)
+        if rel == os.curdir or rel == os.pardir or rel.startswith(os.pardir + os.sep):
+            continue
+        parts = rel.split(os.sep)
+        if any(_inventory_ignores(part, ignore_exts, ignore_patterns) for part in parts):
+            continue
+        if any(part in ('group_vars', 'host_vars', 'vars_plugins') for part in parts[:-1]):
+            continue
+        return source
+    return None
+
+
+def _inventory_ignores(name, ignore_exts, ignore_patterns):
+    if name.startswith('.') or name in ('group_vars', 'host_vars', 'vars_plugins'):
+        return True
+    if any(name.endswith(ext) for ext in ignore_exts):
+        return True
+    return any(re.search(pattern, name) for pattern in ignore_patterns)
+
+
 def _read(path):
     try:
         with open(path, 'rb') as f:
@@ -547,6 +589,15 @@ def _read(path):
         return data.decode('utf-8')
     except UnicodeDecodeError:
         raise Refusal('%s is not UTF-8 text, so it is left untouched' % path)
+
+
+def _remove(path):
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+    except OSError as exc:
+        raise Refusal('cannot remove %s: %s' % (path, exc.strerror or exc))
 
 
 def _write(path, text):
@@ -620,13 +671,29 @@ class ActionModule(ActionBase):
                           ('created' if old is None else 'updated')})
             if old != new:
                 writes.append((report_path, old, new))
+            removals = []
+            if self._task.args.get('report') is None:
+                old_path = os.path.join(dest, OLD_REPORT_NAME)
+                old = _read(old_path)
+                if old is not None and old.startswith(OLD_REPORT_START):
+                    files.append({'path': old_path, 'state': 'removed'})
+                    removals.append((old_path, old))
             if not self._task.check_mode:
                 for path, old, new in writes:
                     _write(path, new)
+                for path, old in removals:
+                    _remove(path)
         except Refusal as exc:
             raise AnsibleActionFail(to_native(exc))
+        inventory = read_as_inventory(report_path, (task_vars or {}).get('ansible_inventory_sources') or [],
+                                      C.INVENTORY_IGNORE_EXTS, C.INVENTORY_IGNORE_PATTERNS)
+        if inventory is not None:
+            result['warnings'] = [
+                'the report %s is in the inventory directory %s, so ansible reads it as an inventory source: '
+                'give report a name that ends in one of %s (INVENTORY_IGNORE_EXTS), as the default %s does'
+                % (report_path, inventory, ', '.join(C.INVENTORY_IGNORE_EXTS), REPORT_NAME)]
         result.update(
-            changed=bool(writes),
+            changed=bool(writes or removals),
             files=files,
             report=report,
             report_path=report_path,
@@ -634,4 +701,6 @@ class ActionModule(ActionBase):
         if self._task.diff:
             result['diff'] = [{'before_header': path, 'after_header': path, 'before': old or '', 'after': new}
                               for path, old, new in writes]
+            result['diff'] += [{'before_header': path, 'after_header': path, 'before': old, 'after': ''}
+                               for path, old in removals]
         return result

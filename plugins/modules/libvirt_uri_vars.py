@@ -23,7 +23,7 @@ description:
   - Aliases keep the order they have in the files. For an alias listed twice in a file, the first entry is adopted,
     as libvirt uses the first.
   - Malformed entries, entries or defaults the role would refuse, and files libvirt cannot use are never adopted;
-    they are listed in the report, C(DEST/libvirt_uri_adopt_report.yml), with conflicts (one alias with different
+    they are listed in the report, C(DEST/libvirt_uri_adopt_report.txt), with conflicts (one alias with different
     URIs on different hosts), defaults that differ, hosts that were unreachable or failed, and users missing on a
     host. A host whose system file libvirt cannot use gets host variables that keep the role away from that file.
   - This is an action that runs on the controller; the module itself only carries the documentation.
@@ -67,9 +67,15 @@ options:
     default: []
   report:
     description:
-      - File name of the report, written in O(dest).
+      - File name of the report (YAML), written in O(dest).
+      - O(dest) is usually the inventory's own directory, where Ansible reads every file whose name does not end in
+        one of the extensions of C(INVENTORY_IGNORE_EXTS) (V(.txt), V(.md), V(.cfg) and others) as an inventory
+        source. The default name ends in V(.txt) for that reason; a name Ansible would read as inventory in a
+        directory that is an inventory source of the run gets a warning.
+      - With the default name, a report named C(libvirt_uri_adopt_report.yml) that an earlier version of this
+        action wrote in O(dest) is removed.
     type: str
-    default: libvirt_uri_adopt_report.yml
+    default: libvirt_uri_adopt_report.txt
 notes:
   - Group variables apply to every host of the inventory, also to hosts that were not adopted (unreachable, failed,
     or left out with C(--limit)); adopt those again once they can be reached.
@@ -109,14 +115,15 @@ files:
       type: str
       sample: /srv/inventory/group_vars/all/libvirt_uri.yml
     state:
-      description: V(created), V(updated) or V(unchanged) (in check mode, what would happen).
+      description: V(created), V(updated) or V(unchanged), or V(removed) for the report of an earlier version (in
+        check mode, what would happen).
       type: str
       sample: unchanged
 report_path:
   description: The report file.
   returned: always
   type: str
-  sample: /srv/inventory/libvirt_uri_adopt_report.yml
+  sample: /srv/inventory/libvirt_uri_adopt_report.txt
 report:
   description: The report, as written to RV(report_path).
   returned: always
@@ -175,7 +182,7 @@ def main():
             dest=dict(type='path', required=True),
             results=dict(type='dict', required=True),
             users=dict(type='list', elements='raw', default=[]),
-            report=dict(type='str', default='libvirt_uri_adopt_report.yml'),
+            report=dict(type='str', default='libvirt_uri_adopt_report.txt'),
         ),
         supports_check_mode=True,
     )

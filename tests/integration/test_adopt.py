@@ -17,7 +17,7 @@ import sys
 import pytest
 import yaml
 
-from playbook_helpers import run_play, virsh_uri
+from playbook_helpers import playbook_env, run_play, run_playbook, virsh_uri
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -57,6 +57,11 @@ UNREACHABLE = {'unreachable': True, 'changed': False,
                       'Connection refused'}
 FAILED = {'failed': True, 'msg': "user 'alice' does not exist on this host"}
 
+REPORT = 'libvirt_uri_adopt_report.txt'
+# The report's name in 0.1.0, and how every report this action wrote starts.
+OLD_REPORT = 'libvirt_uri_adopt_report.yml'
+REPORT_START = '---\n# Report of the last run of virtkit.libvirt_client.adopt (rewritten by every run).\n'
+
 EXISTING_GROUP = (
     '---\n'
     '# Inventory-wide settings, kept by hand\n'
@@ -95,8 +100,12 @@ def write_hosts(world_tmp):
     return paths
 
 
-def adopt(paths, dest, extra=None, check=False, diff=False):
-    """Gather every file with libvirt_uri_info, then run the writer; returns the writer's result."""
+def adopt(paths, dest, extra=None, check=False, diff=False, report=None, inventory=None):
+    """Gather every file with libvirt_uri_info, then run the writer; returns the writer's result.
+
+    ``report`` is the writer's option of that name (its default when None); ``inventory`` a directory to run
+    ansible-playbook with as its inventory (it must hold localhost) instead of ``localhost,``.
+    """
     results_expr = (
         "{%- set ns = namespace(out=extra) -%}"
         "{%- for r in gathered.results -%}"
@@ -108,11 +117,20 @@ def adopt(paths, dest, extra=None, check=False, diff=False):
     tasks = [
         {'name': 'gather', 'virtkit.libvirt_client.libvirt_uri_info': {'system': False, 'paths': ['{{ item.value }}']},
          'loop': '{{ hosts | dict2items }}', 'register': 'gathered'},
-        {'name': 'write', 'virtkit.libvirt_client.libvirt_uri_vars': {'dest': dest, 'results': results_expr},
+        {'name': 'write', 'virtkit.libvirt_client.libvirt_uri_vars': dict(
+            {'dest': dest, 'results': results_expr}, **({} if report is None else {'report': report})),
          'ignore_errors': True},
     ]
-    out = run_play(tasks, check=check, diff=diff, play_vars={'hosts': paths, 'extra': extra or {}})
-    return out[-1]
+    play_vars = {'hosts': paths, 'extra': extra or {}}
+    if inventory is None:
+        return run_play(tasks, check=check, diff=diff, play_vars=play_vars)[-1]
+    play = [{'name': 'test', 'hosts': 'localhost', 'gather_facts': False,
+             'vars': dict(play_vars, ansible_python_interpreter=sys.executable), 'tasks': tasks}]
+    playbook = os.path.join(os.path.dirname(str(inventory)), 'adopt-play.yml')
+    with open(playbook, 'w') as f:
+        yaml.safe_dump(play, f)
+    args = ['-i', str(inventory)] + (['--check'] if check else []) + (['--diff'] if diff else [])
+    return run_playbook(playbook, args)[1][-1]
 
 
 def read(path):
@@ -178,7 +196,7 @@ def test_differences_and_conflicts_go_to_host_vars(adopted):
         assert 'libvirt_uri_default' not in hv and 'libvirt_uri_users' not in hv
     # h4 has exactly what everyone shares: no host_vars at all.
     assert not (dest / 'host_vars' / 'h4').exists()
-    report = yaml.safe_load(read(dest / 'libvirt_uri_adopt_report.yml'))
+    report = yaml.safe_load(read(dest / REPORT))
     assert report == result['report']
     assert report['conflicts'] == [{'file': 'system', 'alias': 'shared',
                                     'uris': {'test:///default?shared=a': ['h1'],
@@ -289,3 +307,90 @@ def test_module_run_without_its_action_fails_clearly(world_tmp):
     out = json.loads(proc.stdout)
     assert out['failed'] is True
     assert 'runs on the controller through its action plugin' in out['msg']
+
+
+INVENTORY = (
+    'all:\n'
+    '  hosts:\n'
+    '    localhost:\n'
+    '      ansible_connection: local\n'
+    '    h1:\n'
+    '    h2:\n'
+)
+
+
+def inventory_of(directory):
+    """(what ansible-inventory --list makes of ``directory``, its stderr)."""
+    env = dict(playbook_env(), ANSIBLE_INVENTORY_UNPARSED_WARNING='1')
+    proc = subprocess.run([os.path.join(os.path.dirname(sys.executable), 'ansible-inventory'), '-i',
+                           str(directory), '--list'], capture_output=True, text=True, env=env, timeout=120,
+                          check=False)
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout), proc.stderr
+
+
+def test_the_report_in_an_inventory_directory_is_not_read_as_inventory(world_tmp):
+    paths = write_hosts(world_tmp)
+    dest = world_tmp / 'inventory'
+    dest.mkdir()
+    (dest / 'hosts.yml').write_text(INVENTORY)
+    result = adopt(paths, str(dest), extra={'h6': UNREACHABLE}, inventory=dest)
+    assert result['changed'] is True and 'warnings' not in result, result
+    assert result['report_path'] == str(dest / REPORT)
+    assert read(dest / REPORT).startswith(REPORT_START)
+    assert yaml.safe_load(read(dest / REPORT)) == result['report']
+    # ansible reads the hosts and the adopted variables from the directory, and nothing from the report
+    inventory, stderr = inventory_of(dest)
+    assert 'WARNING' not in stderr, stderr
+    assert sorted(inventory) == ['_meta', 'all', 'ungrouped']
+    assert sorted(inventory['ungrouped']['hosts']) == ['h1', 'h2', 'localhost']
+    h1 = inventory['_meta']['hostvars']['h1']
+    assert h1['libvirt_uri_aliases']['shared'] == 'test:///default?shared=a'
+
+
+def test_a_report_name_ansible_would_read_as_inventory_gets_a_warning(world_tmp):
+    paths = write_hosts(world_tmp)
+    dest = world_tmp / 'inventory'
+    dest.mkdir()
+    (dest / 'hosts.yml').write_text(INVENTORY)
+    result = adopt(paths, str(dest), report='adopt.yml', inventory=dest)
+    assert not result.get('failed'), result
+    assert result['warnings'] == [
+        'the report %s is in the inventory directory %s, so ansible reads it as an inventory source: give report '
+        'a name that ends in one of .pyc, .pyo, .swp, .bak, ~, .rpm, .md, .txt, .rst, .orig, .cfg, .retry '
+        '(INVENTORY_IGNORE_EXTS), as the default libvirt_uri_adopt_report.txt does' % (dest / 'adopt.yml', dest)]
+    # and ansible does read it: the warning is true
+    inventory, stderr = inventory_of(dest)
+    assert 'hosts' in inventory['all']['children']
+    assert "Skipping 'conflicts' as this is not a valid group definition" in stderr
+    # the same name outside the inventory, or a name ansible skips, gets no warning
+    other = world_tmp / 'elsewhere'
+    assert 'warnings' not in adopt(paths, str(other), report='adopt.yml', inventory=dest)
+    assert 'warnings' not in adopt(paths, str(dest), report='adopt.md', inventory=dest)
+    assert 'warnings' not in adopt(paths, str(dest), report='.adopt.yml', inventory=dest)
+
+
+def test_the_report_of_0_1_0_is_removed_and_a_hand_made_file_of_its_name_kept(world_tmp):
+    paths = write_hosts(world_tmp)
+    dest = world_tmp / 'inv'
+    first = adopt(paths, str(dest), report=OLD_REPORT)
+    old_text = read(dest / OLD_REPORT)
+    assert old_text.startswith(REPORT_START) and not (dest / REPORT).exists()
+    checked = adopt(paths, str(dest), check=True, diff=True)
+    assert checked['changed'] is True
+    assert {'path': str(dest / OLD_REPORT), 'state': 'removed'} in checked['files']
+    assert {'before_header': str(dest / OLD_REPORT), 'after_header': str(dest / OLD_REPORT),
+            'before': old_text, 'after': ''} in checked['diff']
+    assert read(dest / OLD_REPORT) == old_text and not (dest / REPORT).exists()
+    moved = adopt(paths, str(dest))
+    assert moved['changed'] is True
+    assert [f['state'] for f in moved['files'] if f['path'] in (str(dest / REPORT), str(dest / OLD_REPORT))] == [
+        'created', 'removed']
+    assert not (dest / OLD_REPORT).exists() and read(dest / REPORT) == old_text
+    assert first['report'] == moved['report']
+    # a file of that name that the action did not write stays, byte for byte
+    mine = '---\n# my own notes about the adoption\nhosts: []\n'
+    (dest / OLD_REPORT).write_text(mine)
+    again = adopt(paths, str(dest))
+    assert again['changed'] is False and set(f['state'] for f in again['files']) == {'unchanged'}
+    assert read(dest / OLD_REPORT) == mine
