@@ -12,7 +12,8 @@ import tempfile
 
 from ansible import constants as C
 from ansible.errors import AnsibleActionFail
-from ansible.module_utils.common.text.converters import to_native, to_text
+from ansible.inventory.manager import IGNORED as INVENTORY_IGNORED
+from ansible.module_utils.common.text.converters import to_bytes, to_native, to_text
 from ansible.plugins.action import ActionBase
 
 try:
@@ -545,36 +546,23 @@ def render_report(report):
     return buf.getvalue()
 
 
-def read_as_inventory(path, sources, ignore_exts, ignore_patterns):
+def read_as_inventory(path, sources):
     """The inventory directory of ``sources`` from which ansible would read ``path`` as an inventory source, or None.
 
-    Ansible reads every file of a directory given as inventory, and of its subdirectories, but for names starting
-    with a dot, the group_vars, host_vars and vars_plugins directories, and names ending in one of ``ignore_exts``
-    or matching one of ``ignore_patterns`` (INVENTORY_IGNORE_EXTS, INVENTORY_IGNORE_PATTERNS).
+    Ansible reads every file of a directory given as inventory, and of its subdirectories, but for the names its
+    inventory loader ignores (``IGNORED``: names starting with a dot, group_vars, host_vars, vars_plugins, and what
+    INVENTORY_IGNORE_EXTS and INVENTORY_IGNORE_PATTERNS name).
     """
     path = os.path.realpath(path)
     for source in sources:
         if not isinstance(source, str) or not os.path.isdir(source):
             continue
-        top = os.path.realpath(source)
-        rel = os.path.relpath(path, top)
+        rel = os.path.relpath(path, os.path.realpath(source))
         if rel == os.curdir or rel == os.pardir or rel.startswith(os.pardir + os.sep):
             continue
-        parts = rel.split(os.sep)
-        if any(_inventory_ignores(part, ignore_exts, ignore_patterns) for part in parts):
-            continue
-        if any(part in ('group_vars', 'host_vars', 'vars_plugins') for part in parts[:-1]):
-            continue
-        return source
+        if not any(INVENTORY_IGNORED.search(to_bytes(part)) for part in rel.split(os.sep)):
+            return source
     return None
-
-
-def _inventory_ignores(name, ignore_exts, ignore_patterns):
-    if name.startswith('.') or name in ('group_vars', 'host_vars', 'vars_plugins'):
-        return True
-    if any(name.endswith(ext) for ext in ignore_exts):
-        return True
-    return any(re.search(pattern, name) for pattern in ignore_patterns)
 
 
 def _read(path):
@@ -685,8 +673,7 @@ class ActionModule(ActionBase):
                     _remove(path)
         except Refusal as exc:
             raise AnsibleActionFail(to_native(exc))
-        inventory = read_as_inventory(report_path, (task_vars or {}).get('ansible_inventory_sources') or [],
-                                      C.INVENTORY_IGNORE_EXTS, C.INVENTORY_IGNORE_PATTERNS)
+        inventory = read_as_inventory(report_path, (task_vars or {}).get('ansible_inventory_sources') or [])
         if inventory is not None:
             result['warnings'] = [
                 'the report %s is in the inventory directory %s, so ansible reads it as an inventory source: '
