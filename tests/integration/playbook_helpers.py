@@ -66,11 +66,12 @@ def run_playbook(playbook, args=(), env=None, wrapper=(), cwd=None):
                              % (proc.returncode, proc.stdout, proc.stderr))
 
 
-def run_play(tasks, interpreter=None, check=False, diff=False, extra_env=None, play_vars=None, wrapper=()):
+def run_play(tasks, interpreter=None, check=False, diff=False, extra_env=None, play_vars=None, wrapper=(),
+             inventory='localhost,'):
     """Run ``tasks`` on localhost; returns the list of task results (dicts).
 
     ``wrapper`` is a command that runs ansible-playbook (its arguments follow it), for example one that
-    enters a private mount namespace first.
+    enters a private mount namespace first; ``inventory`` is ansible-playbook's ``-i`` (one that holds localhost).
     """
     import tempfile
     play = [{
@@ -83,7 +84,7 @@ def run_play(tasks, interpreter=None, check=False, diff=False, extra_env=None, p
     with tempfile.NamedTemporaryFile('w', suffix='.yml', delete=False) as f:
         yaml.safe_dump(play, f)
         playbook = f.name
-    args = ['-i', 'localhost,', '-c', 'local'] + (['--check'] if check else []) + (['--diff'] if diff else [])
+    args = ['-i', str(inventory), '-c', 'local'] + (['--check'] if check else []) + (['--diff'] if diff else [])
     try:
         return run_playbook(playbook, args, env=playbook_env(extra_env), wrapper=wrapper)[1]
     finally:

@@ -17,7 +17,7 @@ import sys
 import pytest
 import yaml
 
-from playbook_helpers import playbook_env, run_play, run_playbook, virsh_uri
+from playbook_helpers import playbook_env, run_play, virsh_uri
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -122,15 +122,7 @@ def adopt(paths, dest, extra=None, check=False, diff=False, report=None, invento
          'ignore_errors': True},
     ]
     play_vars = {'hosts': paths, 'extra': extra or {}}
-    if inventory is None:
-        return run_play(tasks, check=check, diff=diff, play_vars=play_vars)[-1]
-    play = [{'name': 'test', 'hosts': 'localhost', 'gather_facts': False,
-             'vars': dict(play_vars, ansible_python_interpreter=sys.executable), 'tasks': tasks}]
-    playbook = os.path.join(os.path.dirname(str(inventory)), 'adopt-play.yml')
-    with open(playbook, 'w') as f:
-        yaml.safe_dump(play, f)
-    args = ['-i', str(inventory)] + (['--check'] if check else []) + (['--diff'] if diff else [])
-    return run_playbook(playbook, args)[1][-1]
+    return run_play(tasks, check=check, diff=diff, play_vars=play_vars, inventory=inventory or 'localhost,')[-1]
 
 
 def read(path):
