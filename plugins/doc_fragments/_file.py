@@ -7,7 +7,7 @@
 # collections must not use it.  It changes without notice or deprecation, in any release.
 
 
-class ModuleDocFragment(object):
+class ModuleDocFragment:
 
     # How a module reads, creates and backs up that file.
     DOCUMENTATION = r'''

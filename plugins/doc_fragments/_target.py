@@ -7,7 +7,7 @@
 # collections must not use it.  It changes without notice or deprecation, in any release.
 
 
-class ModuleDocFragment(object):
+class ModuleDocFragment:
 
     # Which libvirt client configuration file a module works on.
     DOCUMENTATION = r'''

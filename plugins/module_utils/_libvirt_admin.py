@@ -95,8 +95,7 @@ RULE_ADMIN_SCHEME = 'admin-scheme'
 RULE_ADMIN_PATH = 'admin-path'
 RULE_ADMIN_SOCKET = 'admin-socket'
 
-_UNSUPPORTED = u'unsupported configuration: '
-_TEXT = type(u'')
+_UNSUPPORTED = 'unsupported configuration: '
 
 
 def default_admin_uri(root):
@@ -135,21 +134,21 @@ def user_runtime_dir(environ=None, home=None):
 def _parse_admin(uri):
     """virURIParse as virt-admin uses it: the parts, or URIError with libvirt's message."""
     text = _text(uri)
-    if text == u'':
+    if text == '':
         raw = _Raw()
     else:
         text = _check_text(text)
         try:
             raw = _libxml2_parse(text)
         except _SyntaxFailure as failure:
-            raise URIError(u'Unable to parse URI %s: %s' % (text, failure.reason), uri=text,
+            raise URIError('Unable to parse URI %s: %s' % (text, failure.reason), uri=text,
                            rule=RULE_SYNTAX,
-                           libvirt_message=u'internal error: Unable to parse URI %s' % text)
+                           libvirt_message='internal error: Unable to parse URI %s' % text)
     return _Parts(text, raw)
 
 
 def _refuse(text, uri, rule, hint):
-    raise URIError(u'%s (%s)' % (text, hint), uri=uri, rule=rule, libvirt_message=_UNSUPPORTED + text)
+    raise URIError('%s (%s)' % (text, hint), uri=uri, rule=rule, libvirt_message=_UNSUPPORTED + text)
 
 
 def admin_socket(uri, runtime_dir=None, runstatedir=RUNSTATEDIR):
@@ -164,33 +163,33 @@ def admin_socket(uri, runtime_dir=None, runstatedir=RUNSTATEDIR):
     uri = parts.uri
     socket = None
     for name, value in parts.pairs:
-        if name == u'socket':
+        if name == 'socket':
             socket = value
         else:
-            _refuse(u"Unknown URI parameter '%s'" % name, uri, RULE_ADMIN_PARAM,
-                    u"URI '%s': an admin URI takes no parameter but socket=" % uri)
+            _refuse("Unknown URI parameter '%s'" % name, uri, RULE_ADMIN_PARAM,
+                    "URI '%s': an admin URI takes no parameter but socket=" % uri)
     if socket is not None:
         return socket
     scheme = parts.scheme
     if scheme is None:
-        _refuse(u'No URI scheme specified', uri, RULE_ADMIN_SCHEME,
-                u"'%s' is neither an alias nor an admin URI such as virtqemud:///system" % uri)
-    if scheme == u'libvirtd':
-        base = u'libvirt-admin-sock'
-    elif scheme.startswith(u'virt'):
-        base = u'%s-admin-sock' % scheme
+        _refuse('No URI scheme specified', uri, RULE_ADMIN_SCHEME,
+                "'%s' is neither an alias nor an admin URI such as virtqemud:///system" % uri)
+    if scheme == 'libvirtd':
+        base = 'libvirt-admin-sock'
+    elif scheme.startswith('virt'):
+        base = '%s-admin-sock' % scheme
     else:
-        _refuse(u"Unsupported URI scheme '%s'" % scheme, uri, RULE_ADMIN_SCHEME,
-                u"URI '%s': an admin URI names a daemon, libvirtd or virt... such as virtqemud, "
-                u'virtproxyd, virtlogd' % uri)
-    if parts.path == u'/system':
-        return u'%s/libvirt/%s' % (runstatedir, base)
-    if parts.path == u'/session':
+        _refuse("Unsupported URI scheme '%s'" % scheme, uri, RULE_ADMIN_SCHEME,
+                "URI '%s': an admin URI names a daemon, libvirtd or virt... such as virtqemud, "
+                'virtproxyd, virtlogd' % uri)
+    if parts.path == '/system':
+        return '%s/libvirt/%s' % (runstatedir, base)
+    if parts.path == '/session':
         if runtime_dir is None:
             runtime_dir = user_runtime_dir()
-        return u'%s/%s' % (runtime_dir, base)
-    _refuse(u"Invalid URI path '%s', try '/system'" % (parts.path or u''), uri, RULE_ADMIN_PATH,
-            u"URI '%s': the path of an admin URI is /system or /session" % uri)
+        return '%s/%s' % (runtime_dir, base)
+    _refuse("Invalid URI path '%s', try '/system'" % (parts.path or ''), uri, RULE_ADMIN_PATH,
+            "URI '%s': the path of an admin URI is /system or /session" % uri)
 
 
 def check_admin_uri(uri):
@@ -206,18 +205,18 @@ def check_admin_uri(uri):
     """
     text = _text(uri)
     for pos, ch in enumerate(text):
-        if ch in u'\r\n\x00':
-            raise URIError(u"URI '%s' contains %s at position %d, which cannot be written into a "
-                           u'libvirt-admin.conf string' % (_show(text), _WHITESPACE_NAMES[ch], pos),
+        if ch in '\r\n\x00':
+            raise URIError("URI '%s' contains %s at position %d, which cannot be written into a "
+                           'libvirt-admin.conf string' % (_show(text), _WHITESPACE_NAMES[ch], pos),
                            uri=text, rule=RULE_CONFIG_QUOTING)
-    if u"'" in text and u'"' in text:
-        raise URIError(u"URI %s contains both ' and \", so it cannot be written as a libvirt-admin.conf "
-                       u"string (percent-encode one of them, %%27 for ' or %%22 for \")" % text,
+    if "'" in text and '"' in text:
+        raise URIError("URI %s contains both ' and \", so it cannot be written as a libvirt-admin.conf "
+                       "string (percent-encode one of them, %%27 for ' or %%22 for \")" % text,
                        uri=text, rule=RULE_CONFIG_QUOTING)
     socket = admin_socket(text)
-    if socket == u'':
-        raise URIError(u"URI '%s' has an empty socket= parameter; virt-admin would try to connect to '' "
-                       u'(give an absolute socket path, or drop socket=)' % text, uri=text,
+    if socket == '':
+        raise URIError("URI '%s' has an empty socket= parameter; virt-admin would try to connect to '' "
+                       '(give an absolute socket path, or drop socket=)' % text, uri=text,
                        rule=RULE_ADMIN_SOCKET)
     return socket
 
@@ -244,12 +243,12 @@ def resolve_admin(name, entries=None, path=None, aliases=None, env_default=None,
 
     Returns the URI text; raises ConfError (``message`` = virt-admin's wording).
     """
-    name = _name_text(name, u'the connection name')
-    env_default = _name_text(env_default, u'LIBVIRT_ADMIN_DEFAULT_URI')
+    name = _name_text(name, 'the connection name')
+    env_default = _name_text(env_default, 'LIBVIRT_ADMIN_DEFAULT_URI')
     if alias_index is None:
         aliases = _alias_list(aliases)
     if path is not None:
-        path = _name_text(path, u'the configuration path')
+        path = _name_text(path, 'the configuration path')
     if entries is None and path is not None:
         loaded = read_file(path)
         entries = loaded[1] if loaded is not None else None
@@ -262,7 +261,7 @@ def resolve_admin(name, entries=None, path=None, aliases=None, env_default=None,
     else:
         uri = get_string(entries, 'uri_default', conf_path)
         if uri is None:
-            uri = _TEXT(default_admin_uri(root))
+            uri = str(default_admin_uri(root))
     if not no_aliases:
         if alias_index is None:
             alias_index = AliasIndex(entries, conf_path, aliases)
@@ -284,5 +283,5 @@ def admin_connect(name, entries=None, path=None, aliases=None, env_default=None,
     try:
         socket = admin_socket(uri, runtime_dir=runtime_dir, runstatedir=runstatedir)
     except URIError as exc:
-        raise ConfError(exc.libvirt_message or _TEXT(exc))
+        raise ConfError(exc.libvirt_message or str(exc))
     return {'uri': uri, 'socket': socket}

@@ -62,7 +62,7 @@ def quote_fits(quote, value):
     return quote not in value
 
 
-class ConfTree(object):
+class ConfTree:
     """A libvirt.conf text held as an Augeas tree.
 
     ``augeas_class`` is the ``augeas.Augeas`` class of whichever binding is

@@ -110,7 +110,7 @@ class ConfError(Exception):
     """
 
     def __init__(self, message, path=None, detail=None):
-        super(ConfError, self).__init__(message)
+        super().__init__(message)
         self.message = message
         self.path = path
         self.detail = message if detail is None else detail
@@ -126,7 +126,7 @@ class ConfSyntaxError(ConfError):
         detail = '{}:{}: {}'.format(path, line, what)
         # libvirt reports an overflowing number with its own error class.
         prefix = OVERFLOW_ERROR_PREFIX if what == OVERFLOW_WHAT else SYNTAX_ERROR_PREFIX
-        super(ConfSyntaxError, self).__init__(prefix + detail, path=path, detail=detail)
+        super().__init__(prefix + detail, path=path, detail=detail)
         self.line = line
         self.what = what
 

@@ -50,7 +50,7 @@ class MissingAugeas(Exception):
     """python-augeas is needed for an edit but cannot be imported; ``traceback`` says why."""
 
     def __init__(self, traceback_text):
-        super(MissingAugeas, self).__init__('python-augeas cannot be imported')
+        super().__init__('python-augeas cannot be imported')
         self.traceback = traceback_text
 
 

@@ -88,7 +88,7 @@ class Dynamic(Exception):
 
 # -- file access ---------------------------------------------------------------------------------
 
-class Reader(object):
+class Reader:
     """Reads files for the collector (as whichever identity runs it) and remembers what it saw."""
 
     def read(self, path):
@@ -612,7 +612,7 @@ def _taken(state):
     return _TAKEN[state] if not isinstance(state, tuple) else 'maybe'
 
 
-class _Block(object):
+class _Block:
     """An open if/case/loop/function/group while walking a file."""
 
     __slots__ = ('kind', 'state', 'taken', 'awaiting', 'loop_var', 'loop_items', 'case_word')
@@ -627,7 +627,7 @@ class _Block(object):
         self.case_word = None
 
 
-class ShellWalker(object):
+class ShellWalker:
     """Walks shell startup files in the order a shell runs them, producing events."""
 
     def __init__(self, reader, account, shell):

@@ -112,7 +112,7 @@ def _write_path():
     return _libvirt_write
 
 
-class Target(object):
+class Target:
     """An open directory and a file name in it, locked for editing.
 
     ``owner`` is the passwd entry that must own every directory below

@@ -46,9 +46,8 @@ from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_ur
 #: What libvirt's probe answers in practice when nothing else names a URI.
 DEFAULT_PROBE = 'qemu:///system'
 
-_TEXT = type(u'')
-_XEN_SYSTEM = u'xen:///system'
-_DEFAULT_PATH = u'libvirt.conf'
+_XEN_SYSTEM = 'xen:///system'
+_DEFAULT_PATH = 'libvirt.conf'
 
 
 def _name_text(value, what):
@@ -59,12 +58,12 @@ def _name_text(value, what):
         try:
             value = value.decode('utf-8')
         except UnicodeDecodeError:
-            raise ConfError(u'%s %r is not valid UTF-8 text' % (what, value))
-    if not isinstance(value, (str, _TEXT)):
-        raise ConfError(u'%s must be a string, not %s (%r)' % (what, type(value).__name__, value))
-    value = _TEXT(value)
-    if u'\x00' in value:
-        raise ConfError(u'%s %r holds a NUL character, which a connection name cannot hold'
+            raise ConfError('%s %r is not valid UTF-8 text' % (what, value))
+    if not isinstance(value, str):
+        raise ConfError('%s must be a string, not %s (%r)' % (what, type(value).__name__, value))
+    value = str(value)
+    if '\x00' in value:
+        raise ConfError('%s %r holds a NUL character, which a connection name cannot hold'
                         % (what, value))
     return value
 
@@ -72,16 +71,16 @@ def _name_text(value, what):
 def _alias_list(aliases):
     if aliases is None:
         return None
-    if isinstance(aliases, (str, _TEXT, bytes)) or not isinstance(aliases, (list, tuple)):
-        raise ConfError(u"aliases must be a list of 'alias=uri' strings, not %s (%r)"
+    if isinstance(aliases, (str, bytes)) or not isinstance(aliases, (list, tuple)):
+        raise ConfError("aliases must be a list of 'alias=uri' strings, not %s (%r)"
                         % (type(aliases).__name__, aliases))
     result = []
     for item in aliases:
-        result.append(_name_text(item, u"the 'uri_aliases' entry"))
+        result.append(_name_text(item, "the 'uri_aliases' entry"))
     return result
 
 
-class AliasIndex(object):
+class AliasIndex:
     """``uri_aliases`` prepared once, for resolving many names.
 
     Answers exactly like libvirt's walk of the list: the first entry of a
@@ -131,8 +130,8 @@ def check_resolved(uri, name):
     does not parse, or is the ``qemu://system`` mistake; other problems are
     the driver's business and are not checked here.
     """
-    shown = name if name else u'(null)'
-    no_driver = (u"no connection driver available for URI '%s' does not include a driver name"
+    shown = name if name else '(null)'
+    no_driver = ("no connection driver available for URI '%s' does not include a driver name"
                  % shown)
     try:
         parse_uri(uri)
@@ -141,7 +140,7 @@ def check_resolved(uri, name):
             raise ConfError(no_driver)
         message = exc.libvirt_message
         if message and (exc.rule == RULE_MISSING_SLASH
-                        or message.startswith(u'internal error: Unable to parse URI')):
+                        or message.startswith('internal error: Unable to parse URI')):
             raise ConfError(message)
         # Any later rule (transport, port, ...) is met only when connecting.
         return
@@ -183,14 +182,14 @@ def resolve(name, entries=None, path=None, aliases=None, env_default=None, virsh
 
     Returns the URI text; raises ``ConfError`` (``message`` = virsh's wording).
     """
-    name = _name_text(name, u'the connection name')
-    env_default = _name_text(env_default, u'LIBVIRT_DEFAULT_URI')
-    virsh_default = _name_text(virsh_default, u'VIRSH_DEFAULT_CONNECT_URI')
+    name = _name_text(name, 'the connection name')
+    env_default = _name_text(env_default, 'LIBVIRT_DEFAULT_URI')
+    virsh_default = _name_text(virsh_default, 'VIRSH_DEFAULT_CONNECT_URI')
     if alias_index is None:
         aliases = _alias_list(aliases)
-    probe = _name_text(probe, u'the probe URI')
+    probe = _name_text(probe, 'the probe URI')
     if path is not None:
-        path = _name_text(path, u'the configuration path')
+        path = _name_text(path, 'the configuration path')
 
     if entries is None and path is not None:
         loaded = read_file(path, libvirt_version)
@@ -204,7 +203,7 @@ def resolve(name, entries=None, path=None, aliases=None, env_default=None, virsh
 
     if name is not None:
         uri = name
-        if uri.lower() == u'xen' or uri == u'xen://':
+        if uri.lower() == 'xen' or uri == 'xen://':
             uri = _XEN_SYSTEM
     elif env_default:
         uri = env_default

@@ -64,7 +64,7 @@ class RuleError(ValueError):
     """A value the collection refuses; ``str()`` names the value and the rule."""
 
     def __init__(self, message):
-        super(RuleError, self).__init__(message)
+        super().__init__(message)
         self.message = message
 
 

@@ -60,22 +60,8 @@ libvirt's own wording, and ``error.libvirt_message`` holds exactly the text
 ``virsh`` prints after ``error: ``.
 """
 
-import sys
-
-try:
-    from collections import OrderedDict as _ParamsDict
-except ImportError:  # pragma: no cover - every supported Python has it
-    _ParamsDict = dict
-
-if sys.version_info >= (3, 7):
-    _ParamsDict = dict
-
-_TEXT = type(u'')
-_STRING_TYPES = (str, _TEXT)
-_INTEGER_TYPES = (int, type(2 ** 64))
-# How bytes that are not UTF-8 are carried in text: lone surrogates on
-# Python 3 (so they are written back unchanged), U+FFFD on Python 2.
-_UNDECODABLE = 'surrogateescape' if sys.version_info[0] >= 3 else 'replace'
+# How bytes that are not UTF-8 are carried in text: lone surrogates, so they are written back unchanged.
+_UNDECODABLE = 'surrogateescape'
 
 
 #: Transports known to libvirt's remote driver, in the order its error message lists them.
@@ -156,16 +142,16 @@ _QUERY_CHARS = _PCHAR_CHARS + '/?'
 _FRAGMENT_CHARS = _QUERY_CHARS + '[]'
 
 _WHITESPACE_NAMES = {
-    u' ': u'a space',
-    u'\t': u'a tab',
-    u'\n': u'a line feed (LF)',
-    u'\r': u'a carriage return (CR)',
-    u'\x0b': u'a vertical tab',
-    u'\x0c': u'a form feed',
-    u'\x00': u'a NUL character',
+    ' ': 'a space',
+    '\t': 'a tab',
+    '\n': 'a line feed (LF)',
+    '\r': 'a carriage return (CR)',
+    '\x0b': 'a vertical tab',
+    '\x0c': 'a form feed',
+    '\x00': 'a NUL character',
 }
 
-_URI_FORM = u'driver[+transport]://[user@][host][:port]/[path][?param=value&...]'
+_URI_FORM = 'driver[+transport]://[user@][host][:port]/[path][?param=value&...]'
 
 
 class URIError(ValueError):
@@ -179,7 +165,7 @@ class URIError(ValueError):
     """
 
     def __init__(self, message, uri=None, rule=None, libvirt_message=None):
-        super(URIError, self).__init__(message)
+        super().__init__(message)
         self.message = message
         self.uri = uri
         self.rule = rule
@@ -189,34 +175,34 @@ class URIError(ValueError):
 # ------------------------------------------------------------------ helpers
 
 def _text(value):
-    if isinstance(value, _TEXT):
+    if isinstance(value, str):
         return value
     if isinstance(value, bytes):
         try:
             return value.decode('utf-8')
         except UnicodeDecodeError:
-            raise URIError(u'URI %r is not valid UTF-8 text' % (value,), rule=RULE_ENCODING)
-    raise URIError(u'a URI must be a string, not %s (%r)' % (type(value).__name__, value),
+            raise URIError('URI %r is not valid UTF-8 text' % (value,), rule=RULE_ENCODING)
+    raise URIError('a URI must be a string, not %s (%r)' % (type(value).__name__, value),
                    rule=RULE_TYPE)
 
 
 def _show(text):
     """Render ``text`` for a message: as is, unless it holds control characters."""
-    if all(u' ' <= ch != u'\x7f' for ch in text):
+    if all(' ' <= ch != '\x7f' for ch in text):
         return text
     out = []
     for ch in text:
-        if ch == u'\n':
-            out.append(u'\\n')
-        elif ch == u'\r':
-            out.append(u'\\r')
-        elif ch == u'\t':
-            out.append(u'\\t')
-        elif ch < u' ' or ch == u'\x7f':
-            out.append(u'\\x%02x' % ord(ch))
+        if ch == '\n':
+            out.append('\\n')
+        elif ch == '\r':
+            out.append('\\r')
+        elif ch == '\t':
+            out.append('\\t')
+        elif ch < ' ' or ch == '\x7f':
+            out.append('\\x%02x' % ord(ch))
         else:
             out.append(ch)
-    return u''.join(out)
+    return ''.join(out)
 
 
 def _scan(s, i, allowed):
@@ -226,7 +212,7 @@ def _scan(s, i, allowed):
         ch = s[i]
         if ch in allowed:
             i += 1
-        elif ch == u'%' and i + 2 < n and s[i + 1] in _HEX and s[i + 2] in _HEX:
+        elif ch == '%' and i + 2 < n and s[i + 1] in _HEX and s[i + 2] in _HEX:
             i += 3
         else:
             break
@@ -241,7 +227,7 @@ def _utf8(text):
 
 
 def _pct_escape(ch):
-    return u''.join(u'%%%02X' % b for b in _utf8(ch))
+    return ''.join('%%%02X' % b for b in _utf8(ch))
 
 
 def _unescape(raw):
@@ -257,7 +243,7 @@ def _unescape(raw):
     n = len(raw)
     while i < n:
         ch = raw[i]
-        if ch == u'%' and n - i > 2 and raw[i + 1] in _HEX and raw[i + 2] in _HEX:
+        if ch == '%' and n - i > 2 and raw[i + 1] in _HEX and raw[i + 2] in _HEX:
             data.append(int(raw[i + 1:i + 3], 16))
             i += 3
         else:
@@ -280,18 +266,18 @@ def _split_params(query):
     i = 0
     n = len(query)
     while i < n:
-        end = query.find(u'&', i)
+        end = query.find('&', i)
         if end < 0:
-            end = query.find(u';', i)
+            end = query.find(';', i)
         if end < 0:
             end = n
-        eq = query.find(u'=', i)
+        eq = query.find('=', i)
         if eq >= end:
             eq = -1
         if end == i:
             pass
         elif eq < 0:
-            pairs.append((_unescape(query[i:end]), u''))
+            pairs.append((_unescape(query[i:end]), ''))
         elif eq == i:
             pass
         else:
@@ -304,9 +290,9 @@ def _strtol_int(value):
     """True when libvirt's virStrToLong_i(value, NULL, 10) accepts ``value``."""
     i = 0
     n = len(value)
-    while i < n and value[i] in u' \t\n\v\f\r':
+    while i < n and value[i] in ' \t\n\v\f\r':
         i += 1
-    if i < n and value[i] in u'+-':
+    if i < n and value[i] in '+-':
         i += 1
     start = i
     while i < n and value[i] in _DIGIT:
@@ -318,35 +304,35 @@ def _strtol_int(value):
 
 
 def _valid_ipv4(text):
-    parts = text.split(u'.')
+    parts = text.split('.')
     if len(parts) != 4:
         return False
     for part in parts:
         if (not part or len(part) > 3 or any(ch not in _DIGIT for ch in part) or int(part) > 255 or
-                (len(part) > 1 and part[0] == u'0')):
+                (len(part) > 1 and part[0] == '0')):
             return False
     return True
 
 
 def _valid_ipv6(text):
     """True for an IPv6 address in any RFC 4291 text form, optionally with a %zone."""
-    address, sep, zone = text.partition(u'%')
+    address, sep, zone = text.partition('%')
     if sep and (not zone or any(ch not in _UNRESERVED for ch in zone)):
         return False
-    if address.count(u'::') > 1:
+    if address.count('::') > 1:
         return False
-    if u'.' in address:
-        head, colon, tail = address.rpartition(u':')
+    if '.' in address:
+        head, colon, tail = address.rpartition(':')
         if not colon or not _valid_ipv4(tail):
             return False
-        address = head + u':0:0'
-    if u'::' in address:
-        left, right = address.split(u'::')
-        groups = (left.split(u':') if left else []) + (right.split(u':') if right else [])
+        address = head + ':0:0'
+    if '::' in address:
+        left, right = address.split('::')
+        groups = (left.split(':') if left else []) + (right.split(':') if right else [])
         if len(groups) > 7:
             return False
     else:
-        groups = address.split(u':')
+        groups = address.split(':')
         if len(groups) != 8:
             return False
     return all(1 <= len(group) <= 4 and all(ch in _HEX for ch in group) for group in groups)
@@ -354,7 +340,7 @@ def _valid_ipv6(text):
 
 # ------------------------------------------------------------------ libxml2 grammar
 
-class _Raw(object):
+class _Raw:
     """The raw (still percent-encoded) parts of a URI as libxml2 2.9 splits them."""
 
     def __init__(self):
@@ -370,41 +356,41 @@ class _Raw(object):
 
 class _SyntaxFailure(Exception):
     def __init__(self, reason):
-        super(_SyntaxFailure, self).__init__(reason)
+        super().__init__(reason)
         self.reason = reason
 
 
 def _char_reason(s, i, where):
     ch = s[i]
-    if ch == u'%':
-        return (u"'%%' at position %d in the %s is not followed by two hexadecimal digits "
-                u"(write %%25 for a literal '%%')" % (i, where))
-    if ch == u'#':
-        return u"a second '#' at position %d (write %%23 for a literal '#')" % i
-    if ch in u'[]':
-        return (u"'%s' at position %d: brackets are only allowed around an IPv6 host "
-                u"(write %s otherwise)" % (ch, i, _pct_escape(ch)))
-    if ch == u'@':
-        return (u"unexpected '@' at position %d: only one '@' may separate the user from the "
-                u"host (write %%40 for a literal '@')" % i)
-    return (u"character '%s' at position %d is not allowed in the %s (write it as %s)"
+    if ch == '%':
+        return ("'%%' at position %d in the %s is not followed by two hexadecimal digits "
+                "(write %%25 for a literal '%%')" % (i, where))
+    if ch == '#':
+        return "a second '#' at position %d (write %%23 for a literal '#')" % i
+    if ch in '[]':
+        return ("'%s' at position %d: brackets are only allowed around an IPv6 host "
+                "(write %s otherwise)" % (ch, i, _pct_escape(ch)))
+    if ch == '@':
+        return ("unexpected '@' at position %d: only one '@' may separate the user from the "
+                "host (write %%40 for a literal '@')" % i)
+    return ("character '%s' at position %d is not allowed in the %s (write it as %s)"
             % (ch, i, where, _pct_escape(ch)))
 
 
 def _authority_text(s, start):
     end = start
-    while end < len(s) and s[end] not in u'/?#':
+    while end < len(s) and s[end] not in '/?#':
         end += 1
     text = s[start:end]
-    return text[text.rfind(u'@') + 1:]
+    return text[text.rfind('@') + 1:]
 
 
 def _ipv6_reason(s, start):
     """A hint when the host part of the authority looks like a bare IPv6 address."""
     hostport = _authority_text(s, start)
-    if hostport.count(u':') >= 2 and not hostport.startswith(u'['):
-        return (u"the host '%s' looks like an IPv6 address, which must be enclosed in brackets, "
-                u"e.g. qemu+ssh://[%s]/system" % (hostport, hostport))
+    if hostport.count(':') >= 2 and not hostport.startswith('['):
+        return ("the host '%s' looks like an IPv6 address, which must be enclosed in brackets, "
+                "e.g. qemu+ssh://[%s]/system" % (hostport, hostport))
     return None
 
 
@@ -413,23 +399,23 @@ def _parse_authority(s, i, raw):
     start = i
     n = len(s)
     j = _scan(s, i, _USERINFO_CHARS)
-    if j < n and s[j] == u'@':
+    if j < n and s[j] == '@':
         raw.user = s[i:j]
         # libxml2 2.9 unescapes an empty user name with length 0, which it
         # reads as "the whole rest of the string": libvirt then sees '@...'.
         raw.user_text = raw.user or s[j:]
         i = j + 1
     host_start = i
-    if i < n and s[i] == u'[':
-        close = s.find(u']', i + 1)
+    if i < n and s[i] == '[':
+        close = s.find(']', i + 1)
         if close < 0:
-            raise _SyntaxFailure(u"the '[' at position %d opening an IPv6 host is never closed "
-                                 u"with ']'" % i)
+            raise _SyntaxFailure("the '[' at position %d opening an IPv6 host is never closed "
+                                 "with ']'" % i)
         i = close + 1
     else:
         i = _scan(s, i, _HOST_CHARS)
     raw.host = s[host_start:i] if i > host_start else None
-    if i < n and s[i] == u':':
+    if i < n and s[i] == ':':
         port_start = i + 1
         j = port_start
         while j < n and s[j] in _DIGIT:
@@ -438,57 +424,57 @@ def _parse_authority(s, i, raw):
             reason = _ipv6_reason(s, start)
             if reason:
                 raise _SyntaxFailure(reason)
-            if j == n or s[j] in u'/?#':
-                raise _SyntaxFailure(u"the port after ':' at position %d is empty (remove the "
-                                     u"':' or give a port number)" % i)
-            raise _SyntaxFailure(u"the port after ':' must be a decimal number, found '%s'"
+            if j == n or s[j] in '/?#':
+                raise _SyntaxFailure("the port after ':' at position %d is empty (remove the "
+                                     "':' or give a port number)" % i)
+            raise _SyntaxFailure("the port after ':' must be a decimal number, found '%s'"
                                  % _port_text(s, port_start))
         if int(s[port_start:j]) > _INT_MAX:
-            raise _SyntaxFailure(u'port %s is out of range (1-65535)' % s[port_start:j])
+            raise _SyntaxFailure('port %s is out of range (1-65535)' % s[port_start:j])
         raw.port = s[port_start:j]
         i = j
-        if i < n and s[i] not in u'/?#':
+        if i < n and s[i] not in '/?#':
             reason = _ipv6_reason(s, start)
             if reason:
                 raise _SyntaxFailure(reason)
-            raise _SyntaxFailure(u"the port after ':' must be a decimal number, found '%s'"
+            raise _SyntaxFailure("the port after ':' must be a decimal number, found '%s'"
                                  % _port_text(s, port_start))
-    if i < n and s[i] not in u'/?#':
+    if i < n and s[i] not in '/?#':
         reason = _ipv6_reason(s, start)
         if reason:
             raise _SyntaxFailure(reason)
-        raise _SyntaxFailure(_char_reason(s, i, u'host'))
+        raise _SyntaxFailure(_char_reason(s, i, 'host'))
     return i
 
 
 def _port_text(s, i):
     j = i
-    while j < len(s) and s[j] not in u'/?#':
+    while j < len(s) and s[j] not in '/?#':
         j += 1
     return s[i:j]
 
 
 def _parse_tail(s, i, raw):
     """[ "?" query ] [ "#" fragment ] end."""
-    if i < len(s) and s[i] == u'?':
+    if i < len(s) and s[i] == '?':
         j = _scan(s, i + 1, _QUERY_CHARS)
         raw.query = s[i + 1:j]
         i = j
-    if i < len(s) and s[i] == u'#':
+    if i < len(s) and s[i] == '#':
         j = _scan(s, i + 1, _FRAGMENT_CHARS)
         raw.fragment = s[i + 1:j]
         i = j
         if i < len(s):
-            raise _SyntaxFailure(_char_reason(s, i, u'fragment'))
+            raise _SyntaxFailure(_char_reason(s, i, 'fragment'))
     if i < len(s):
-        where = u'query' if raw.query is not None else u'path'
+        where = 'query' if raw.query is not None else 'path'
         raise _SyntaxFailure(_char_reason(s, i, where))
 
 
 def _parse_path_segments(s, i):
     """*( "/" segment ) after an optional first segment, as the path productions do."""
     i = _scan(s, i, _PCHAR_CHARS)
-    while i < len(s) and s[i] == u'/':
+    while i < len(s) and s[i] == '/':
         i = _scan(s, i + 1, _PCHAR_CHARS)
     return i
 
@@ -504,19 +490,19 @@ def _parse_absolute(s):
     i = 1
     while i < len(s) and s[i] in _SCHEME_CHARS:
         i += 1
-    if i >= len(s) or s[i] != u':':
+    if i >= len(s) or s[i] != ':':
         return None
     raw = _Raw()
     raw.scheme = s[:i]
     i += 1
-    if s.startswith(u'//', i):
+    if s.startswith('//', i):
         i = _parse_authority(s, i + 2, raw)
         start = i
-        while i < len(s) and s[i] == u'/':
+        while i < len(s) and s[i] == '/':
             i = _scan(s, i + 1, _PCHAR_CHARS)
         raw.path = s[start:i] if i > start else None
-    elif i < len(s) and (s[i] == u'/' or s[i] in _PCHAR_CHARS or
-                         (s[i] == u'%' and _scan(s, i, u'') > i)):
+    elif i < len(s) and (s[i] == '/' or s[i] in _PCHAR_CHARS or
+                         (s[i] == '%' and _scan(s, i, '') > i)):
         start = i
         i = _parse_path_segments(s, i)
         raw.path = s[start:i] if i > start else None
@@ -528,27 +514,27 @@ def _parse_relative(s):
     """relative-ref (xmlParse3986RelativeRef); only decides parsable-without-scheme."""
     raw = _Raw()
     i = 0
-    if s.startswith(u'//'):
+    if s.startswith('//'):
         i = _parse_authority(s, 2, raw)
-        while i < len(s) and s[i] == u'/':
+        while i < len(s) and s[i] == '/':
             i = _scan(s, i + 1, _PCHAR_CHARS)
-    elif s.startswith(u'/'):
+    elif s.startswith('/'):
         i = _parse_path_segments(s, 0)
     else:
-        i = _scan(s, 0, _PCHAR_CHARS.replace(u':', u''))
-        if i < len(s) and s[i] == u':':
+        i = _scan(s, 0, _PCHAR_CHARS.replace(':', ''))
+        if i < len(s) and s[i] == ':':
             first = s[:i]
             if not first:
-                raise _SyntaxFailure(u"it starts with ':' where a driver name belongs, "
-                                     u"e.g. qemu:///system")
+                raise _SyntaxFailure("it starts with ':' where a driver name belongs, "
+                                     "e.g. qemu:///system")
             bad = [ch for ch in first if ch not in _SCHEME_CHARS]
             if first[0] not in _ALPHA:
-                raise _SyntaxFailure(u"the driver name '%s' must start with a letter" % first)
+                raise _SyntaxFailure("the driver name '%s' must start with a letter" % first)
             if bad:
-                raise _SyntaxFailure(u"the driver name '%s' contains '%s'; a driver name may only "
-                                     u"hold letters, digits, '+', '-' and '.'" % (first, bad[0]))
-            raise _SyntaxFailure(_char_reason(s, i, u'path'))
-        while i < len(s) and s[i] == u'/':
+                raise _SyntaxFailure("the driver name '%s' contains '%s'; a driver name may only "
+                                     "hold letters, digits, '+', '-' and '.'" % (first, bad[0]))
+            raise _SyntaxFailure(_char_reason(s, i, 'path'))
+        while i < len(s) and s[i] == '/':
             i = _scan(s, i + 1, _PCHAR_CHARS)
     _parse_tail(s, i, raw)
     return raw
@@ -564,7 +550,7 @@ def _libxml2_parse(uri):
 
 # ------------------------------------------------------------------ analysis
 
-class _Parts(object):
+class _Parts:
     """A URI as libvirt sees it after virURIParse (decoded, brackets stripped)."""
 
     def __init__(self, uri, raw):
@@ -575,8 +561,8 @@ class _Parts(object):
         self.transport = None
         self.user = _unescape(raw.user_text) if raw.user is not None else None
         host = _unescape(raw.host) if raw.host is not None else None
-        self.bracketed = host is not None and host.startswith(u'[') and host.endswith(u']')
-        if self.bracketed and u':' in host:
+        self.bracketed = host is not None and host.startswith('[') and host.endswith(']')
+        if self.bracketed and ':' in host:
             host = host[1:-1]
         self.host = host
         port = int(raw.port) if raw.port is not None else 0
@@ -588,7 +574,7 @@ class _Parts(object):
         self.fragment = _unescape(raw.fragment) if raw.fragment is not None else None
         self.pairs = _split_params(raw.query)
         if self.scheme is not None:
-            driver, plus, transport = self.scheme.partition(u'+')
+            driver, plus, transport = self.scheme.partition('+')
             self.driver = driver
             self.transport = transport if plus else None
 
@@ -625,23 +611,23 @@ def _fail(message, uri, rule, libvirt_message=None):
 def _check_text(uri):
     """Type, emptiness, whitespace/control and non-ASCII characters."""
     uri = _text(uri)
-    if uri == u'':
-        _fail(u'the URI is empty; a libvirt connection URI needs at least a driver name, '
-              u'e.g. qemu:///system', uri, RULE_EMPTY)
+    if uri == '':
+        _fail('the URI is empty; a libvirt connection URI needs at least a driver name, '
+              'e.g. qemu:///system', uri, RULE_EMPTY)
     for pos, ch in enumerate(uri):
-        if ch in _WHITESPACE_NAMES or ch < u' ' or ch == u'\x7f':
-            what = _WHITESPACE_NAMES.get(ch, u'control character U+%04X' % ord(ch))
-            libvirt = u'internal error: Unable to parse URI %s' % uri
-            if ch == u'\x00':
+        if ch in _WHITESPACE_NAMES or ch < ' ' or ch == '\x7f':
+            what = _WHITESPACE_NAMES.get(ch, 'control character U+%04X' % ord(ch))
+            libvirt = 'internal error: Unable to parse URI %s' % uri
+            if ch == '\x00':
                 libvirt = None
-            _fail(u'Unable to parse URI %s: %s at position %d is not allowed in a URI '
-                  u'(percent-encode it, e.g. %s)' % (_show(uri), what, pos, _pct_escape(ch)),
+            _fail('Unable to parse URI %s: %s at position %d is not allowed in a URI '
+                  '(percent-encode it, e.g. %s)' % (_show(uri), what, pos, _pct_escape(ch)),
                   uri, RULE_WHITESPACE, libvirt)
     for pos, ch in enumerate(uri):
         if ord(ch) > 0x7e:
-            _fail(u"Unable to parse URI %s: the non-ASCII character '%s' at position %d must be "
-                  u"percent-encoded as UTF-8 (%s)" % (uri, ch, pos, _pct_escape(ch)),
-                  uri, RULE_SYNTAX, u'internal error: Unable to parse URI %s' % uri)
+            _fail("Unable to parse URI %s: the non-ASCII character '%s' at position %d must be "
+                  "percent-encoded as UTF-8 (%s)" % (uri, ch, pos, _pct_escape(ch)),
+                  uri, RULE_SYNTAX, 'internal error: Unable to parse URI %s' % uri)
     return uri
 
 
@@ -650,11 +636,11 @@ def _syntax(uri):
     try:
         raw = _libxml2_parse(uri)
     except _SyntaxFailure as failure:
-        _fail(u'Unable to parse URI %s: %s' % (uri, failure.reason), uri, RULE_SYNTAX,
-              u'internal error: Unable to parse URI %s' % uri)
+        _fail('Unable to parse URI %s: %s' % (uri, failure.reason), uri, RULE_SYNTAX,
+              'internal error: Unable to parse URI %s' % uri)
     if raw.scheme is None:
-        libvirt = u"no connection driver available for URI '%s' does not include a driver name" % uri
-        _fail(u'%s (expected %s, e.g. qemu:///system)' % (libvirt, _URI_FORM), uri, RULE_NO_DRIVER,
+        libvirt = "no connection driver available for URI '%s' does not include a driver name" % uri
+        _fail('%s (expected %s, e.g. qemu:///system)' % (libvirt, _URI_FORM), uri, RULE_NO_DRIVER,
               libvirt)
     return _Parts(uri, raw)
 
@@ -663,9 +649,9 @@ def _check_missing_slash(parts):
     """virConnectCheckURIMissingSlash: qemu://system where qemu:///system was meant."""
     if parts.host is None or parts.scheme not in MISSING_SLASH_DRIVERS:
         return
-    if parts.host in (u'session', u'system'):
-        text = u'invalid URI %s (maybe you want %s:///%s)' % (parts.uri, parts.scheme, parts.host)
-        _fail(text, parts.uri, RULE_MISSING_SLASH, u'internal error: ' + text)
+    if parts.host in ('session', 'system'):
+        text = 'invalid URI %s (maybe you want %s:///%s)' % (parts.uri, parts.scheme, parts.host)
+        _fail(text, parts.uri, RULE_MISSING_SLASH, 'internal error: ' + text)
 
 
 def _check_embed(parts, settings):
@@ -676,20 +662,20 @@ def _check_embed(parts, settings):
     ``root`` parameter counts; libvirt 9.0 matches its name exactly, newer
     versions ignore case (``ROOT=`` works there).
     """
-    if parts.path != u'/embed':
+    if parts.path != '/embed':
         return False
     uri = parts.uri
-    if not parts.scheme or any(ch not in u'abcdefghijklmnopqrstuvwxyz' for ch in parts.scheme):
-        text = (u"no connection driver available for URI scheme '%s' for embedded driver is not "
-                u"valid" % parts.scheme)
-        _fail(u"%s (URI '%s': an embedded driver is named by a lower-case driver name without a "
-              u'transport)' % (text, uri), uri, RULE_EMBED, text)
+    if not parts.scheme or any(ch not in 'abcdefghijklmnopqrstuvwxyz' for ch in parts.scheme):
+        text = ("no connection driver available for URI scheme '%s' for embedded driver is not "
+                "valid" % parts.scheme)
+        _fail("%s (URI '%s': an embedded driver is named by a lower-case driver name without a "
+              'transport)' % (text, uri), uri, RULE_EMBED, text)
     root = None
     version = settings.version
     if not settings.version_given:
         # Only a root= whose case matters needs a version: then the host's libvirt decides.
-        exact_first = [index for index, pair in enumerate(parts.pairs) if pair[0] == u'root'][:1]
-        any_first = [index for index, pair in enumerate(parts.pairs) if pair[0].lower() == u'root'][:1]
+        exact_first = [index for index, pair in enumerate(parts.pairs) if pair[0] == 'root'][:1]
+        any_first = [index for index, pair in enumerate(parts.pairs) if pair[0].lower() == 'root'][:1]
         if exact_first != any_first:
             from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_conf import (
                 host_libvirt_version,
@@ -699,17 +685,17 @@ def _check_embed(parts, settings):
                 version = tuple(host[:2])
     exact = version < (9, 1)
     for name, value in parts.pairs:
-        if name == u'root' or (not exact and name.lower() == u'root'):
+        if name == 'root' or (not exact and name.lower() == 'root'):
             root = value
             break
     if root is None:
-        text = u"Missing URI parameter 'root'"
-        _fail(u"%s (URI '%s': an embedded driver needs root=/absolute/dir)" % (text, uri), uri,
-              RULE_EMBED, u'invalid argument: ' + text)
-    if not root.startswith(u'/'):
-        text = u'root path must be absolute'
-        _fail(u"%s (URI '%s' has root='%s')" % (text, uri, root), uri, RULE_EMBED,
-              u'unsupported configuration: ' + text)
+        text = "Missing URI parameter 'root'"
+        _fail("%s (URI '%s': an embedded driver needs root=/absolute/dir)" % (text, uri), uri,
+              RULE_EMBED, 'invalid argument: ' + text)
+    if not root.startswith('/'):
+        text = 'root path must be absolute'
+        _fail("%s (URI '%s' has root='%s')" % (text, uri, root), uri, RULE_EMBED,
+              'unsupported configuration: ' + text)
     return True
 
 
@@ -720,10 +706,10 @@ def _reaches_remote(parts):
     and the test, openvz and vmware drivers only without a server.
     """
     scheme = parts.scheme
-    if parts.host is None and scheme in (u'test', u'openvz', u'vmwareplayer', u'vmwarews',
-                                         u'vmwarefusion'):
+    if parts.host is None and scheme in ('test', 'openvz', 'vmwareplayer', 'vmwarews',
+                                         'vmwarefusion'):
         return False
-    if scheme in (u'esx', u'vpx', u'gsx'):
+    if scheme in ('esx', 'vpx', 'gsx'):
         return False
     return True
 
@@ -731,59 +717,59 @@ def _reaches_remote(parts):
 def _check_driver_rules(parts):
     """Rules of the client-side driver that takes the URI (test and esx), before any I/O."""
     uri = parts.uri
-    if parts.scheme == u'test' and parts.host is None and parts.path in (None, u'', u'/'):
-        text = u'testOpen: supply a path or use test:///default'
-        _fail(u"%s (URI '%s' has no path)" % (text, uri), uri, RULE_TEST_PATH,
-              u'invalid argument: ' + text)
-    if parts.scheme in (u'esx', u'vpx', u'gsx'):
+    if parts.scheme == 'test' and parts.host is None and parts.path in (None, '', '/'):
+        text = 'testOpen: supply a path or use test:///default'
+        _fail("%s (URI '%s' has no path)" % (text, uri), uri, RULE_TEST_PATH,
+              'invalid argument: ' + text)
+    if parts.scheme in ('esx', 'vpx', 'gsx'):
         if parts.host is None:
-            text = u'URI is missing the server part'
-            _fail(u"%s (URI '%s': the %s driver connects to a server, e.g. %s://host/)"
+            text = 'URI is missing the server part'
+            _fail("%s (URI '%s': the %s driver connects to a server, e.g. %s://host/)"
                   % (text, uri, parts.scheme, parts.scheme), uri, RULE_SERVER_REQUIRED,
-                  u'invalid argument: ' + text)
+                  'invalid argument: ' + text)
         _check_esx_params(parts)
-        if parts.scheme == u'vpx' and parts.path in (None, u'', u'/'):
-            text = u'Path has to specify the datacenter and compute resource'
-            _fail(u"%s (URI '%s': a vCenter URI reads vpx://host/DATACENTER/COMPUTE-RESOURCE)"
-                  % (text, uri), uri, RULE_ESX, u'invalid argument: ' + text)
+        if parts.scheme == 'vpx' and parts.path in (None, '', '/'):
+            text = 'Path has to specify the datacenter and compute resource'
+            _fail("%s (URI '%s': a vCenter URI reads vpx://host/DATACENTER/COMPUTE-RESOURCE)"
+                  % (text, uri), uri, RULE_ESX, 'invalid argument: ' + text)
 
 
-_ESX_PROXY_TYPES = (u'http://', u'socks://', u'socks5://', u'socks4://', u'socks4a://')
+_ESX_PROXY_TYPES = ('http://', 'socks://', 'socks5://', 'socks4://', 'socks4a://')
 
 
 def _esx_fail(parts, text):
     # libvirt 9.0's esx driver detects these too, but then crashes instead of reporting them.
-    _fail(u"%s (URI '%s')" % (text, parts.uri), parts.uri, RULE_ESX)
+    _fail("%s (URI '%s')" % (text, parts.uri), parts.uri, RULE_ESX)
 
 
 def _check_esx_params(parts):
     """esxUtil_ParseUri: the parameters the esx, vpx and gsx drivers read."""
     for name, value in parts.pairs:
         key = name.lower()
-        if key == u'transport' and value not in (u'http', u'https'):
-            _esx_fail(parts, u"Query parameter 'transport' has unexpected value '%s' (should be "
-                             u"http|https)" % value)
-        elif key in (u'no_verify', u'auto_answer') and (
+        if key == 'transport' and value not in ('http', 'https'):
+            _esx_fail(parts, "Query parameter 'transport' has unexpected value '%s' (should be "
+                             "http|https)" % value)
+        elif key in ('no_verify', 'auto_answer') and (
                 not _strtol_int(value) or int(value.strip()) not in (0, 1)):
-            _esx_fail(parts, u"Query parameter '%s' has unexpected value '%s' (should be 0 or 1)"
+            _esx_fail(parts, "Query parameter '%s' has unexpected value '%s' (should be 0 or 1)"
                       % (key, value))
-        elif key == u'proxy':
+        elif key == 'proxy':
             rest = value
             for prefix in _ESX_PROXY_TYPES:
                 if value.startswith(prefix):
                     rest = value[len(prefix):]
                     break
             else:
-                if u'://' in value:
-                    _esx_fail(parts, u"Query parameter 'proxy' contains unexpected type '%s' "
-                                     u"(should be (http|socks(|4|4a|5))" % value.split(u'://')[0])
-            if u':' in rest:
-                host, _sep, port = rest.partition(u':')
+                if '://' in value:
+                    _esx_fail(parts, "Query parameter 'proxy' contains unexpected type '%s' "
+                                     "(should be (http|socks(|4|4a|5))" % value.split('://')[0])
+            if ':' in rest:
+                host, _sep, port = rest.partition(':')
                 if not host:
-                    _esx_fail(parts, u"Query parameter 'proxy' doesn't contain a hostname")
+                    _esx_fail(parts, "Query parameter 'proxy' doesn't contain a hostname")
                 if not _strtol_int(port) or not 1 <= int(port.strip()) <= 65535:
-                    _esx_fail(parts, u"Query parameter 'proxy' has unexpected port value '%s' "
-                                     u"(should be [1..65535])" % port)
+                    _esx_fail(parts, "Query parameter 'proxy' has unexpected port value '%s' "
+                                     "(should be [1..65535])" % port)
 
 
 def _check_transport(parts):
@@ -792,28 +778,28 @@ def _check_transport(parts):
         return
     uri = parts.uri
     if parts.transport.lower() not in TRANSPORTS:
-        text = (u'remote_open: transport in URL not recognised '
-                u'(should be tls|unix|ssh|ext|tcp|libssh2|libssh)')
-        _fail(u"%s: URI '%s' names transport '%s'" % (text, uri, parts.transport), uri,
-              RULE_TRANSPORT, u'invalid argument: ' + text)
-    if parts.transport.lower() == u'unix' and parts.host is not None:
-        text = u"using unix socket and remote server '%s' is not supported." % parts.host
-        _fail(u"%s (URI '%s': the unix transport reaches a local socket; drop the host or use a "
-              u'network transport such as ssh)' % (text, uri), uri, RULE_UNIX_HOST,
-              u'invalid argument: ' + text)
+        text = ('remote_open: transport in URL not recognised '
+                '(should be tls|unix|ssh|ext|tcp|libssh2|libssh)')
+        _fail("%s: URI '%s' names transport '%s'" % (text, uri, parts.transport), uri,
+              RULE_TRANSPORT, 'invalid argument: ' + text)
+    if parts.transport.lower() == 'unix' and parts.host is not None:
+        text = "using unix socket and remote server '%s' is not supported." % parts.host
+        _fail("%s (URI '%s': the unix transport reaches a local socket; drop the host or use a "
+              'network transport such as ssh)' % (text, uri), uri, RULE_UNIX_HOST,
+              'invalid argument: ' + text)
 
 
 def _mode_error(mode, where, uri=None):
-    text = u"Unknown remote mode '%s'" % mode
-    _fail(u'%s (%s must be one of %s)' % (text, where, u', '.join(MODES)), uri, RULE_MODE,
-          u'invalid argument: ' + text)
+    text = "Unknown remote mode '%s'" % mode
+    _fail('%s (%s must be one of %s)' % (text, where, ', '.join(MODES)), uri, RULE_MODE,
+          'invalid argument: ' + text)
 
 
 def _proxy_error(proxy, where, uri=None):
     # libvirt (9.0 and 11.3) spells this message "Unnkown"; it is kept verbatim.
-    text = u"Unnkown proxy type '%s'" % proxy
-    _fail(u'%s (%s must be one of %s)' % (text, where, u', '.join(PROXIES)), uri, RULE_PROXY,
-          u'invalid argument: ' + text)
+    text = "Unnkown proxy type '%s'" % proxy
+    _fail('%s (%s must be one of %s)' % (text, where, ', '.join(PROXIES)), uri, RULE_PROXY,
+          'invalid argument: ' + text)
 
 
 def _check_remote_params(parts, settings):
@@ -826,37 +812,37 @@ def _check_remote_params(parts, settings):
     uri = parts.uri
     for name, value in parts.pairs:
         if name.lower() in INTEGER_PARAMS and not _strtol_int(value):
-            text = u'Failed to parse value of URI component %s' % name
-            _fail(u"%s (URI '%s': '%s' is not an integer; use 0 or 1)" % (text, uri, value), uri,
-                  RULE_INTEGER_PARAM, u'invalid argument: ' + text)
-    mode = parts.last_param(u'mode')
-    where = u"URI '%s': mode" % uri
+            text = 'Failed to parse value of URI component %s' % name
+            _fail("%s (URI '%s': '%s' is not an integer; use 0 or 1)" % (text, uri, value), uri,
+                  RULE_INTEGER_PARAM, 'invalid argument: ' + text)
+    mode = parts.last_param('mode')
+    where = "URI '%s': mode" % uri
     if mode is None and settings.remote_mode is not None:
         mode = settings.remote_mode
-        where = u"remote_mode in libvirt.conf, used for URI '%s' as it has no mode=," % uri
+        where = "remote_mode in libvirt.conf, used for URI '%s' as it has no mode=," % uri
     if mode is not None and mode not in MODES:
         _mode_error(mode, where, uri)
-    proxy = parts.last_param(u'proxy')
-    where = u"URI '%s': proxy" % uri
+    proxy = parts.last_param('proxy')
+    where = "URI '%s': proxy" % uri
     if proxy is None and settings.remote_proxy is not None:
         proxy = settings.remote_proxy
-        where = u"remote_proxy in libvirt.conf, used for URI '%s' as it has no proxy=," % uri
+        where = "remote_proxy in libvirt.conf, used for URI '%s' as it has no proxy=," % uri
     if proxy is not None and proxy not in PROXIES:
         _proxy_error(proxy, where, uri)
     return mode, proxy
 
 
 def _check_ext_command(parts):
-    if parts.transport is None or parts.transport.lower() != u'ext':
+    if parts.transport is None or parts.transport.lower() != 'ext':
         return
-    command = parts.last_param(u'command')
+    command = parts.last_param('command')
     if command:
         return
-    text = u"remote_open: for 'ext' transport, command is required"
+    text = "remote_open: for 'ext' transport, command is required"
     if command is None:
-        _fail(u"%s (URI '%s' has no command= parameter)" % (text, parts.uri), parts.uri,
-              RULE_EXT_COMMAND, u'invalid argument: ' + text)
-    _fail(u"%s (URI '%s' has an empty command= parameter)" % (text, parts.uri), parts.uri,
+        _fail("%s (URI '%s' has no command= parameter)" % (text, parts.uri), parts.uri,
+              RULE_EXT_COMMAND, 'invalid argument: ' + text)
+    _fail("%s (URI '%s' has an empty command= parameter)" % (text, parts.uri), parts.uri,
           RULE_EXT_COMMAND)
 
 
@@ -866,17 +852,17 @@ def _check_direct_mode(parts, mode, settings):
     libvirt builds that path for the unix and SSH transports, and only when
     the URI names no ``socket=``.
     """
-    if mode != u'direct' or parts.last_param(u'socket') is not None:
+    if mode != 'direct' or parts.last_param('socket') is not None:
         return
     transport = _effective_transport(parts)
     if transport in SSH_TRANSPORTS:
-        text = u'Cannot use direct socket mode for %s transport' % transport
-        if parts.last_param(u'mode') is None:
-            why = u"remote_mode = \"direct\" in libvirt.conf applies to URI '%s'" % parts.uri
+        text = 'Cannot use direct socket mode for %s transport' % transport
+        if parts.last_param('mode') is None:
+            why = "remote_mode = \"direct\" in libvirt.conf applies to URI '%s'" % parts.uri
         else:
-            why = u"URI '%s'" % parts.uri
-        _fail(u'%s (%s: the direct mode only works with the unix transport, or give socket=)'
-              % (text, why), parts.uri, RULE_DIRECT_MODE, u'Operation not supported: ' + text)
+            why = "URI '%s'" % parts.uri
+        _fail('%s (%s: the direct mode only works with the unix transport, or give socket=)'
+              % (text, why), parts.uri, RULE_DIRECT_MODE, 'Operation not supported: ' + text)
 
 
 def _opens_user_daemon(parts, root):
@@ -886,47 +872,47 @@ def _opens_user_daemon(parts, root):
     """
     if root:
         return False
-    return parts.path == u'/session' or parts.scheme.startswith(u'test+')
+    return parts.path == '/session' or parts.scheme.startswith('test+')
 
 
 def _proxy_in_use(parts, proxy, root):
     """The proxy an SSH transport runs on the remote host (doRemoteOpen, virNetClientSSHHelperCommand)."""
     if proxy is None:
-        if parts.last_param(u'socket') is not None:
-            proxy = u'netcat'
+        if parts.last_param('socket') is not None:
+            proxy = 'netcat'
         elif _opens_user_daemon(parts, root):
-            proxy = u'native'
+            proxy = 'native'
         else:
-            proxy = u'auto'
-    if proxy == u'auto' and parts.last_param(u'netcat') is not None:
-        proxy = u'netcat'
+            proxy = 'auto'
+    if proxy == 'auto' and parts.last_param('netcat') is not None:
+        proxy = 'netcat'
     return proxy
 
 
 def _check_netcat(parts, proxy, settings):
     """virNetClientSSHHelperCommand: netcat= makes no sense with the native proxy."""
-    if _effective_transport(parts) not in SSH_TRANSPORTS or parts.last_param(u'netcat') is None:
+    if _effective_transport(parts) not in SSH_TRANSPORTS or parts.last_param('netcat') is None:
         return
-    if _proxy_in_use(parts, proxy, settings.root) != u'native':
+    if _proxy_in_use(parts, proxy, settings.root) != 'native':
         return
-    text = u'netcat path not valid with native proxy mode'
-    if parts.last_param(u'proxy') is not None:
-        why = u'the URI asks for proxy=native'
+    text = 'netcat path not valid with native proxy mode'
+    if parts.last_param('proxy') is not None:
+        why = 'the URI asks for proxy=native'
     elif proxy is not None:
-        why = u'remote_proxy = "native" in libvirt.conf applies (the URI has no proxy=)'
+        why = 'remote_proxy = "native" in libvirt.conf applies (the URI has no proxy=)'
     else:
-        why = (u'for a client that is not root, a %s URI uses the native proxy (virt-ssh-helper) '
-               u'unless proxy=, remote_proxy or socket= say otherwise; add proxy=netcat to keep '
-               u'netcat=, or drop netcat=' % (
-                   u'/session' if parts.path == u'/session' else u'test+...'))
-    _fail(u"%s (URI '%s': %s)" % (text, parts.uri, why), parts.uri, RULE_NETCAT_NATIVE,
-          u'invalid argument: ' + text)
+        why = ('for a client that is not root, a %s URI uses the native proxy (virt-ssh-helper) '
+               'unless proxy=, remote_proxy or socket= say otherwise; add proxy=netcat to keep '
+               'netcat=, or drop netcat=' % (
+                   '/session' if parts.path == '/session' else 'test+...'))
+    _fail("%s (URI '%s': %s)" % (text, parts.uri, why), parts.uri, RULE_NETCAT_NATIVE,
+          'invalid argument: ' + text)
 
 
 def _effective_transport(parts):
     if parts.transport is not None:
         return parts.transport.lower()
-    return u'tls' if parts.host is not None else u'unix'
+    return 'tls' if parts.host is not None else 'unix'
 
 
 def _check_structure(parts, connect, remote):
@@ -938,34 +924,34 @@ def _check_structure(parts, connect, remote):
     uri = parts.uri
     raw = parts.raw
     transport = _effective_transport(parts)
-    if transport == u'ext':
+    if transport == 'ext':
         return
-    if connect and remote and raw.user == u'' and transport in (u'ssh', u'libssh', u'libssh2'):
-        _fail(u"URI '%s' has an empty user name before '@'; libvirt would log in as '%s'. Name a "
-              u"user or drop the '@'" % (uri, parts.user), uri, RULE_USER)
+    if connect and remote and raw.user == '' and transport in ('ssh', 'libssh', 'libssh2'):
+        _fail("URI '%s' has an empty user name before '@'; libvirt would log in as '%s'. Name a "
+              "user or drop the '@'" % (uri, parts.user), uri, RULE_USER)
     if parts.host is None:
         return
     if parts.bracketed:
-        if not _valid_ipv6(parts.host.strip(u'[]')):
-            _fail(u"URI '%s': the host '%s' is not a valid IPv6 address (brackets are only for IPv6 "
-                  u"addresses)" % (uri, raw.host), uri, RULE_IPV6)
+        if not _valid_ipv6(parts.host.strip('[]')):
+            _fail("URI '%s': the host '%s' is not a valid IPv6 address (brackets are only for IPv6 "
+                  "addresses)" % (uri, raw.host), uri, RULE_IPV6)
     else:
         bad = [ch for ch in parts.host if ch not in _HOST_CHARS]
         if bad:
-            _fail(u"URI '%s': the host '%s' (written '%s') contains '%s', which a host name cannot "
-                  u"hold" % (uri, parts.host, raw.host, bad[0]), uri, RULE_HOST)
+            _fail("URI '%s': the host '%s' (written '%s') contains '%s', which a host name cannot "
+                  "hold" % (uri, parts.host, raw.host, bad[0]), uri, RULE_HOST)
     if raw.port is not None and int(raw.port) > 65535:
-        _fail(u"URI '%s': port %d is out of range (1-65535)" % (uri, int(raw.port)), uri, RULE_PORT)
+        _fail("URI '%s': port %d is out of range (1-65535)" % (uri, int(raw.port)), uri, RULE_PORT)
 
 
-class _Settings(object):
+class _Settings:
     """What check_connect_uri knows about the client beyond the URI."""
 
     def __init__(self, remote_mode=None, remote_proxy=None, root=False, libvirt_version=None):
-        self.remote_mode = _setting_text(remote_mode, u'remote_mode')
-        self.remote_proxy = _setting_text(remote_proxy, u'remote_proxy')
+        self.remote_mode = _setting_text(remote_mode, 'remote_mode')
+        self.remote_proxy = _setting_text(remote_proxy, 'remote_proxy')
         if not isinstance(root, bool):
-            _fail(u'root must be true or false, not %r' % (root,), None, RULE_ARGUMENT)
+            _fail('root must be true or false, not %r' % (root,), None, RULE_ARGUMENT)
         self.root = root
         self.version = libvirt_version_tuple(libvirt_version)
         self.version_given = libvirt_version is not None
@@ -976,10 +962,10 @@ def _setting_text(value, name):
         return None
     if isinstance(value, bytes):
         value = value.decode('utf-8', _UNDECODABLE)
-    if not isinstance(value, _STRING_TYPES):
-        _fail(u"expected a string for '%s' parameter, not %s (%r)"
+    if not isinstance(value, str):
+        _fail("expected a string for '%s' parameter, not %s (%r)"
               % (name, type(value).__name__, value), None, RULE_SETTING_TYPE)
-    return _TEXT(value)
+    return str(value)
 
 
 def _analyse(uri, connect, settings=None):
@@ -1063,15 +1049,15 @@ def libvirt_version_tuple(version):
     if version is None:
         return DEFAULT_LIBVIRT_VERSION
     numbers = None
-    if isinstance(version, _STRING_TYPES):
-        pieces = _TEXT(version).strip().split(u'.')
+    if isinstance(version, str):
+        pieces = str(version).strip().split('.')
         if 2 <= len(pieces) <= 3 and all(piece.isdigit() for piece in pieces):
             numbers = tuple(int(piece) for piece in pieces)
     elif isinstance(version, (list, tuple)) and 2 <= len(version) <= 3 and all(
-            isinstance(item, _INTEGER_TYPES) and not isinstance(item, bool) for item in version):
+            isinstance(item, int) and not isinstance(item, bool) for item in version):
         numbers = tuple(version)
     if numbers is None:
-        _fail(u"libvirt version %r is not a version such as '9.0' or '11.3.0'" % (version,), None,
+        _fail("libvirt version %r is not a version such as '9.0' or '11.3.0'" % (version,), None,
               RULE_ARGUMENT)
     return numbers[:2]
 
@@ -1079,7 +1065,7 @@ def libvirt_version_tuple(version):
 def _check_setting(value, name, allowed, refuse):
     """``value`` of the setting ``name`` as text, refused (``refuse(value, name)``) unless in ``allowed``."""
     if value is None:
-        _fail(u"expected a string for '%s' parameter, not None" % name, None, RULE_SETTING_TYPE)
+        _fail("expected a string for '%s' parameter, not None" % name, None, RULE_SETTING_TYPE)
     value = _setting_text(value, name)
     if value not in allowed:
         refuse(value, name)
@@ -1097,7 +1083,7 @@ def check_remote_mode(value):
     ``setting-type``; libvirt's message names the file:
     ``internal error: PATH: expected a string for 'remote_mode' parameter``).
     """
-    return _check_setting(value, u'remote_mode', MODES, _mode_error)
+    return _check_setting(value, 'remote_mode', MODES, _mode_error)
 
 
 def check_remote_proxy(value):
@@ -1107,7 +1093,7 @@ def check_remote_proxy(value):
     error's ``libvirt_message`` is ``invalid argument: Unnkown proxy type
     'VALUE'`` (libvirt's spelling).  Non-strings as in check_remote_mode.
     """
-    return _check_setting(value, u'remote_proxy', PROXIES, _proxy_error)
+    return _check_setting(value, 'remote_proxy', PROXIES, _proxy_error)
 
 
 def remote_driver_handles(uri):
@@ -1120,7 +1106,7 @@ def remote_driver_handles(uri):
     parse (``parse_uri``'s rules).
     """
     parts = _analyse(uri, connect=False)
-    return parts.path != u'/embed' and _reaches_remote(parts)
+    return parts.path != '/embed' and _reaches_remote(parts)
 
 
 def effective_remote_mode(uri, remote_mode=None):
@@ -1133,14 +1119,14 @@ def effective_remote_mode(uri, remote_mode=None):
     Raises URIError when the URI does not parse, or ``remote_mode`` is not
     a string.
     """
-    remote_mode = _setting_text(remote_mode, u'remote_mode')
+    remote_mode = _setting_text(remote_mode, 'remote_mode')
     parts = _analyse(uri, connect=False)
-    if parts.path == u'/embed' or not _reaches_remote(parts):
+    if parts.path == '/embed' or not _reaches_remote(parts):
         return None
-    mode = parts.last_param(u'mode')
+    mode = parts.last_param('mode')
     if mode is None:
         mode = remote_mode
-    return u'auto' if mode is None else mode
+    return 'auto' if mode is None else mode
 
 
 def effective_remote_proxy(uri, remote_proxy=None, root=False):
@@ -1152,12 +1138,12 @@ def effective_remote_proxy(uri, remote_proxy=None, root=False):
     root, else ``auto``; ``auto`` with a ``netcat=`` parameter becomes
     ``netcat``.  Returned before it is checked, like effective_remote_mode.
     """
-    remote_proxy = _setting_text(remote_proxy, u'remote_proxy')
+    remote_proxy = _setting_text(remote_proxy, 'remote_proxy')
     parts = _analyse(uri, connect=False)
-    if (parts.path == u'/embed' or not _reaches_remote(parts)
+    if (parts.path == '/embed' or not _reaches_remote(parts)
             or _effective_transport(parts) not in SSH_TRANSPORTS):
         return None
-    proxy = parts.last_param(u'proxy')
+    proxy = parts.last_param('proxy')
     if proxy is None:
         proxy = remote_proxy
     return _proxy_in_use(parts, proxy, bool(root))
@@ -1212,20 +1198,20 @@ def check_connect_uri(uri, remote_mode=None, remote_proxy=None, root=False, libv
     settings = _Settings(remote_mode, remote_proxy, root, libvirt_version)
     text = _text(uri)
     for pos, ch in enumerate(text):
-        if ch in u'\r\n\x00':
-            _fail(u"URI '%s' contains %s at position %d, which cannot be written into a "
-                  u'libvirt.conf string' % (_show(text), _WHITESPACE_NAMES[ch], pos), text,
+        if ch in '\r\n\x00':
+            _fail("URI '%s' contains %s at position %d, which cannot be written into a "
+                  'libvirt.conf string' % (_show(text), _WHITESPACE_NAMES[ch], pos), text,
                   RULE_CONFIG_QUOTING)
-    if u"'" in text and u'"' in text:
-        _fail(u"URI %s contains both ' and \", so it cannot be written as a libvirt.conf "
-              u'string (libvirt.conf strings have no escapes; percent-encode one of them, '
-              u"%%27 for ' or %%22 for \")" % text, text, RULE_CONFIG_QUOTING)
+    if "'" in text and '"' in text:
+        _fail("URI %s contains both ' and \", so it cannot be written as a libvirt.conf "
+              'string (libvirt.conf strings have no escapes; percent-encode one of them, '
+              "%%27 for ' or %%22 for \")" % text, text, RULE_CONFIG_QUOTING)
     _analyse(text, connect=True, settings=settings)
 
 
 def _last_wins(pairs):
     """(name, value) pairs as a dict in first-seen order, the last value of a name winning."""
-    result = _ParamsDict()
+    result = dict()
     for name, value in pairs:
         result[name] = value
     return result

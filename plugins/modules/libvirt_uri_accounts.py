@@ -382,7 +382,7 @@ def config_entry(entry, config):
     return entry.get('admin')
 
 
-class Run(object):
+class Run:
     def __init__(self, module):
         self.module = module
         self.params = module.params

@@ -562,7 +562,7 @@ import os
 import pwd
 import re
 import shutil
-import sys
+import shlex
 import tempfile
 
 from ansible.module_utils.basic import AnsibleModule
@@ -970,7 +970,7 @@ _SPLIT_RE = re.compile(r'(?:Split|name) "(.*)" to URI components:')
 _NO_NAME = 'no name, allowing driver auto-select'
 
 
-class VirshVerifier(object):
+class VirshVerifier:
     """Asks virsh, in a login of each account, what each alias and the default resolve to.
 
     virsh runs as the account through ``su -l`` (PAM service su-l, then the account's login shell,
@@ -1004,7 +1004,7 @@ class VirshVerifier(object):
         if kind is None:
             body = 'exec /bin/sh -c "$2" </dev/null\n'
         else:
-            body = 'exec %s -l -i -c "$2" </dev/null\n' % shlex_quote(pw.pw_shell)
+            body = 'exec %s -l -i -c "$2" </dev/null\n' % shlex.quote(pw.pw_shell)
         with open(path, 'w') as f:
             f.write('#!/bin/sh\n' + body)
         os.chmod(path, 0o755)
@@ -1013,12 +1013,12 @@ class VirshVerifier(object):
     def _script(self, names):
         lines = []
         for index, name in enumerate(names):
-            connect = '' if name is None else ' -c %s' % shlex_quote(name)
+            connect = '' if name is None else ' -c %s' % shlex.quote(name)
             lines.append(
                 "printf '@@vk-begin %d\\n'; LIBVIRT_DEBUG=1 LIBVIRT_LOG_FILTERS='1:libvirt 4:*' "
                 "LIBVIRT_LOG_OUTPUTS=1:stderr LIBVIRT_AUTOSTART=0 PATH=%s:$PATH timeout -k 2 %d %s -q%s uri "
                 "</dev/null 2>&1; printf '@@vk-end %d\\n'"
-                % (index, shlex_quote(self.standin), self.PER_RUN, shlex_quote(self.virsh), connect, index))
+                % (index, shlex.quote(self.standin), self.PER_RUN, shlex.quote(self.virsh), connect, index))
         return '\n'.join(lines) + '\n'
 
     def ask(self, pw, names):
@@ -1095,10 +1095,6 @@ def virsh_answer(output):
     if errors:
         return ('error', errors[-1])
     return ('unreadable', 'virsh printed neither a resolved URI nor an error')
-
-
-def shlex_quote(text):
-    return "'" + text.replace("'", "'\\''") + "'"
 
 
 # -- options -------------------------------------------------------------------------------------
@@ -1204,8 +1200,6 @@ def make_verifier(run_command):
     virsh = _find('virsh')
     if virsh is None:
         return None, 'virsh is not installed on this host'
-    if sys.version_info[0] < 3:
-        raise Refusal('verify_with_virsh needs Python 3 on the target')
     if os.geteuid() != 0:
         raise Refusal('verify_with_virsh needs root (it runs virsh as each account through su -l, in a network '
                       'namespace of its own)')

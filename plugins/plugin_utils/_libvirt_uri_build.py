@@ -34,10 +34,7 @@ from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_ur
     _ALPHA,
     _DIGIT,
     _HOST_CHARS,
-    _INTEGER_TYPES,
     _SCHEME_CHARS,
-    _STRING_TYPES,
-    _TEXT,
     _UNDECODABLE,
     _URI_FORM,
     _analyse,
@@ -65,7 +62,7 @@ def _quote(text, safe):
             out.append(ch)
         else:
             out.append(_pct_escape(ch))
-    return u''.join(out)
+    return ''.join(out)
 
 
 def _part_text(name, value, uri_hint=None):
@@ -75,26 +72,26 @@ def _part_text(name, value, uri_hint=None):
         try:
             value = value.decode('utf-8')
         except UnicodeDecodeError:
-            _fail(u'%s %r is not valid UTF-8 text' % (name, value), uri_hint, RULE_PART)
-    if not isinstance(value, _STRING_TYPES):
-        _fail(u'%s must be a string, not %s (%r)' % (name, type(value).__name__, value),
+            _fail('%s %r is not valid UTF-8 text' % (name, value), uri_hint, RULE_PART)
+    if not isinstance(value, str):
+        _fail('%s must be a string, not %s (%r)' % (name, type(value).__name__, value),
               uri_hint, RULE_PART)
-    value = _TEXT(value)
+    value = str(value)
     try:
         value.encode('utf-8', _UNDECODABLE)
     except UnicodeError:
-        _fail(u'%s %r cannot be encoded as UTF-8' % (name, value), uri_hint, RULE_PART)
+        _fail('%s %r cannot be encoded as UTF-8' % (name, value), uri_hint, RULE_PART)
     return value
 
 
 def _param_value(name, value):
     if isinstance(value, bool):
-        return u'1' if value else u'0'
-    if isinstance(value, _INTEGER_TYPES):
-        return _TEXT(value)
-    if isinstance(value, _STRING_TYPES) or isinstance(value, bytes):
-        return _part_text(u"the value of parameter '%s'" % name, value)
-    _fail(u"the value of parameter '%s' must be a string or an integer, not %s (%r)"
+        return '1' if value else '0'
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str) or isinstance(value, bytes):
+        return _part_text("the value of parameter '%s'" % name, value)
+    _fail("the value of parameter '%s' must be a string or an integer, not %s (%r)"
           % (name, type(value).__name__, value), None, RULE_PART)
 
 
@@ -107,41 +104,41 @@ def _param_pairs(params):
         items = []
         for item in params:
             if not isinstance(item, (list, tuple)) or len(item) != 2:
-                _fail(u'params given as a list must hold [name, value] pairs, not %r' % (item,),
+                _fail('params given as a list must hold [name, value] pairs, not %r' % (item,),
                       None, RULE_PART)
             items.append((item[0], item[1]))
     else:
-        _fail(u'params must be a dict of name: value, not %s (%r)'
+        _fail('params must be a dict of name: value, not %s (%r)'
               % (type(params).__name__, params), None, RULE_PART)
     pairs = []
     for name, value in items:
-        name = _part_text(u'a parameter name', name)
+        name = _part_text('a parameter name', name)
         if not name:
-            _fail(u'a parameter name cannot be empty (params %r)' % (params,), None, RULE_PART)
+            _fail('a parameter name cannot be empty (params %r)' % (params,), None, RULE_PART)
         pairs.append((name, _param_value(name, value)))
     return pairs
 
 
 def _format_params(pairs):
     """virURIFormatParams: name=value joined by '&', values escaped as GLib does."""
-    return u'&'.join(u'%s=%s' % (_quote(name, _PARAM_CHARS), _quote(value, _PARAM_CHARS))
+    return '&'.join('%s=%s' % (_quote(name, _PARAM_CHARS), _quote(value, _PARAM_CHARS))
                      for name, value in pairs)
 
 
 def _build_host(host):
-    if host.startswith(u'[') and host.endswith(u']'):
+    if host.startswith('[') and host.endswith(']'):
         host = host[1:-1]
-        if u':' not in host:
-            _fail(u"host '[%s]': brackets are only for IPv6 addresses" % host, None, RULE_IPV6)
-    if u':' in host:
+        if ':' not in host:
+            _fail("host '[%s]': brackets are only for IPv6 addresses" % host, None, RULE_IPV6)
+    if ':' in host:
         if not _valid_ipv6(host):
-            _fail(u"host '%s' is not a valid IPv6 address (':' is not allowed in a host name)"
+            _fail("host '%s' is not a valid IPv6 address (':' is not allowed in a host name)"
                   % host, None, RULE_IPV6)
-        address, sep, zone = host.partition(u'%')
-        return u'[%s%s]' % (address, u'%25' + zone if sep else u'')
+        address, sep, zone = host.partition('%')
+        return '[%s%s]' % (address, '%25' + zone if sep else '')
     bad = [ch for ch in host if ch not in _HOST_CHARS]
     if bad:
-        _fail(u"host '%s' contains '%s', which a host name cannot hold" % (host, bad[0]), None,
+        _fail("host '%s' contains '%s', which a host name cannot hold" % (host, bad[0]), None,
               RULE_HOST)
     return host
 
@@ -150,19 +147,19 @@ def _build_port(port, host):
     if port is None:
         return None
     if isinstance(port, bool):
-        _fail(u'port must be an integer 1-65535, not %r' % (port,), None, RULE_PORT)
-    if isinstance(port, _STRING_TYPES) or isinstance(port, bytes):
-        text = _part_text(u'port', port)
+        _fail('port must be an integer 1-65535, not %r' % (port,), None, RULE_PORT)
+    if isinstance(port, str) or isinstance(port, bytes):
+        text = _part_text('port', port)
         if not text or any(ch not in _DIGIT for ch in text):
-            _fail(u"port '%s' is not a number 1-65535" % text, None, RULE_PORT)
+            _fail("port '%s' is not a number 1-65535" % text, None, RULE_PORT)
         port = int(text)
-    if not isinstance(port, _INTEGER_TYPES):
-        _fail(u'port must be an integer 1-65535, not %s (%r)' % (type(port).__name__, port),
+    if not isinstance(port, int):
+        _fail('port must be an integer 1-65535, not %s (%r)' % (type(port).__name__, port),
               None, RULE_PORT)
     if not 1 <= port <= 65535:
-        _fail(u'port %d is out of range (1-65535)' % port, None, RULE_PORT)
+        _fail('port %d is out of range (1-65535)' % port, None, RULE_PORT)
     if host is None:
-        _fail(u'port %d needs a host; libvirt ignores a port without one' % port, None, RULE_PORT)
+        _fail('port %d needs a host; libvirt ignores a port without one' % port, None, RULE_PORT)
     return port
 
 
@@ -187,50 +184,50 @@ def build_uri(driver, transport=None, user=None, host=None, port=None, path=None
 
     The result passes ``parse_uri``'s rules, else URIError is raised.
     """
-    driver = _part_text(u'driver', driver)
+    driver = _part_text('driver', driver)
     if not driver:
-        _fail(u'a driver name is required, e.g. qemu (expected %s)' % _URI_FORM, None,
+        _fail('a driver name is required, e.g. qemu (expected %s)' % _URI_FORM, None,
               RULE_NO_DRIVER)
-    if u'+' in driver:
-        _fail(u"driver '%s' contains '+'; give the transport separately (driver=%s, "
-              u"transport=%s)" % ((driver,) + tuple(driver.split(u'+', 1))), None, RULE_PART)
+    if '+' in driver:
+        _fail("driver '%s' contains '+'; give the transport separately (driver=%s, "
+              "transport=%s)" % ((driver,) + tuple(driver.split('+', 1))), None, RULE_PART)
     if driver[0] not in _ALPHA or any(ch not in _SCHEME_CHARS for ch in driver):
-        _fail(u"driver '%s' is not a valid driver name: it must start with a letter and hold "
-              u"only letters, digits, '-' and '.'" % driver, None, RULE_PART)
-    transport = _part_text(u'transport', transport) or None
+        _fail("driver '%s' is not a valid driver name: it must start with a letter and hold "
+              "only letters, digits, '-' and '.'" % driver, None, RULE_PART)
+    transport = _part_text('transport', transport) or None
     if transport is not None and transport.lower() not in TRANSPORTS:
-        text = (u'remote_open: transport in URL not recognised '
-                u'(should be tls|unix|ssh|ext|tcp|libssh2|libssh)')
-        _fail(u"%s: got transport '%s'" % (text, transport), None, RULE_TRANSPORT,
-              u'invalid argument: ' + text)
-    full_scheme = driver + (u'+' + transport if transport else u'')
-    scheme = _part_text(u'scheme', scheme)
+        text = ('remote_open: transport in URL not recognised '
+                '(should be tls|unix|ssh|ext|tcp|libssh2|libssh)')
+        _fail("%s: got transport '%s'" % (text, transport), None, RULE_TRANSPORT,
+              'invalid argument: ' + text)
+    full_scheme = driver + ('+' + transport if transport else '')
+    scheme = _part_text('scheme', scheme)
     if scheme is not None and scheme != full_scheme:
-        _fail(u"scheme '%s' does not match driver '%s' and transport %s (expected '%s')"
-              % (scheme, driver, u"'%s'" % transport if transport else u'None', full_scheme),
+        _fail("scheme '%s' does not match driver '%s' and transport %s (expected '%s')"
+              % (scheme, driver, "'%s'" % transport if transport else 'None', full_scheme),
               None, RULE_PART)
-    user = _part_text(u'user', user) or None
-    host = _part_text(u'host', host) or None
-    path = _part_text(u'path', path) or None
-    query = _part_text(u'query', query)
-    fragment = _part_text(u'fragment', fragment)
+    user = _part_text('user', user) or None
+    host = _part_text('host', host) or None
+    path = _part_text('path', path) or None
+    query = _part_text('query', query)
+    fragment = _part_text('fragment', fragment)
     port = _build_port(port, host)
     pairs = _param_pairs(params)
 
-    out = [full_scheme, u':']
+    out = [full_scheme, ':']
     authority = user is not None or host is not None
-    if path is not None and not path.startswith(u'/') and authority:
-        _fail(u"path '%s' must start with '/' when the URI has a host or user" % path, None,
+    if path is not None and not path.startswith('/') and authority:
+        _fail("path '%s' must start with '/' when the URI has a host or user" % path, None,
               RULE_PART)
-    if authority or path is None or path.startswith(u'/'):
-        out.append(u'//')
+    if authority or path is None or path.startswith('/'):
+        out.append('//')
         if user is not None:
             out.append(_quote(user, _SAVE_USER_CHARS))
-            out.append(u'@')
+            out.append('@')
         if host is not None:
             out.append(_build_host(host))
         if port is not None:
-            out.append(u':%d' % port)
+            out.append(':%d' % port)
     if path is not None:
         out.append(_quote(path, _SAVE_PATH_CHARS))
     if pairs is None:
@@ -243,22 +240,22 @@ def build_uri(driver, transport=None, user=None, host=None, port=None, path=None
     else:
         query_text = None
     if query_text is not None:
-        if u'#' in query_text:
-            _fail(u"query '%s' contains '#' (write %%23 in a value)" % query_text, None,
+        if '#' in query_text:
+            _fail("query '%s' contains '#' (write %%23 in a value)" % query_text, None,
                   RULE_PART)
-        out.append(u'?' + query_text)
+        out.append('?' + query_text)
     if fragment is not None:
-        out.append(u'#' + _quote(fragment, _SAVE_FRAGMENT_CHARS))
-    result = u''.join(out)
+        out.append('#' + _quote(fragment, _SAVE_FRAGMENT_CHARS))
+    result = ''.join(out)
 
     parsed = _analyse(result, connect=False).as_dict()
-    expected = {'user': user, 'host': host.strip(u'[]') if host and host.startswith(u'[') else host,
+    expected = {'user': user, 'host': host.strip('[]') if host and host.startswith('[') else host,
                 'port': port, 'path': path, 'fragment': fragment}
     for key, value in expected.items():
         if parsed[key] != value:
-            _fail(u"URI '%s' built from the given parts reads back with %s %r instead of %r"
+            _fail("URI '%s' built from the given parts reads back with %s %r instead of %r"
                   % (result, key, parsed[key], value), result, RULE_PART)
     if pairs is not None and list(parsed['params'].items()) != list(_last_wins(pairs).items()):
-        _fail(u"URI '%s' built from the given parts reads back with params %r instead of %r"
+        _fail("URI '%s' built from the given parts reads back with params %r instead of %r"
               % (result, parsed['params'], pairs), result, RULE_PART)
     return result

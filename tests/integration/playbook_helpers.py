@@ -141,7 +141,7 @@ def conf(world_tmp):
     return directory / 'libvirt.conf'
 
 
-class PrivateHost(object):
+class PrivateHost:
     """A test "host" on this machine: a private mount namespace with its own client files and accounts.
 
     Under ``root``: ``etc-libvirt`` (bound on /etc/libvirt), ``home`` (/home), ``skel`` (/etc/skel), and

@@ -70,7 +70,7 @@ class OracleError(Exception):
     """The client did not run as expected (missing binary, timeout, unreadable output)."""
 
 
-class LibvirtOracle(object):
+class LibvirtOracle:
     """One libvirt client installation: this machine's ('host') or a root of rootfs.sh ('debian13')."""
 
     def __init__(self, system='host', timeout=120):

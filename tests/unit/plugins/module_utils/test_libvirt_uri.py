@@ -108,8 +108,8 @@ PARSED = [
      parts(scheme='qemu+ssh', driver='qemu', transport='ssh', user='a b', host='h-x',
            path='/system', fragment='fA')),
     ('test:///caf%C3%A9?n%C3%A9=%E2%82%AC',
-     parts(scheme='test', driver='test', path=u'/caf\u00e9', query='n%C3%A9=%E2%82%AC',
-           params={u'n\u00e9': u'\u20ac'})),
+     parts(scheme='test', driver='test', path='/caf\u00e9', query='n%C3%A9=%E2%82%AC',
+           params={'n\u00e9': '\u20ac'})),
     # a %00 ends a value (libvirt uses C strings)
     ('test:///default%00junk?a=x%00y',
      parts(scheme='test', driver='test', path='/default', query='a=x%00y', params={'a': 'x'})),
@@ -250,9 +250,9 @@ REFUSED = [
     ('test:///default\x1b', 'whitespace',
      'Unable to parse URI test:///default\\x1b: control character U+001B at position 15 is not '
      'allowed in a URI (percent-encode it, e.g. %1B)'),
-    (u'test:///caf\u00e9', 'syntax',
-     u"Unable to parse URI test:///caf\u00e9: the non-ASCII character '\u00e9' at position 11 must "
-     u"be percent-encoded as UTF-8 (%C3%A9)"),
+    ('test:///caf\u00e9', 'syntax',
+     "Unable to parse URI test:///caf\u00e9: the non-ASCII character '\u00e9' at position 11 must "
+     "be percent-encoded as UTF-8 (%C3%A9)"),
     (':foo', 'syntax',
      "Unable to parse URI :foo: it starts with ':' where a driver name belongs, e.g. qemu:///system"),
     ('1qemu:///system', 'syntax',
@@ -492,7 +492,7 @@ BUILT = [
     (dict(driver='qemu', transport='ext', path='/system', params={'command': '/bin/x'}),
      'qemu+ext:///system?command=%2Fbin%2Fx'),
     # values escaped as libvirt's virURIFormatParams (GLib: all but A-Z a-z 0-9 - . _ ~)
-    (dict(driver='qemu', path='/system', params={'a': u'x y/\u00e9&=;#%+~-._', 'b': ''}),
+    (dict(driver='qemu', path='/system', params={'a': 'x y/\u00e9&=;#%+~-._', 'b': ''}),
      'qemu:///system?a=x%20y%2F%C3%A9%26%3D%3B%23%25%2B~-._&b='),
     (dict(driver='qemu', path='/system', params={'no_tty': 1, 'no_verify': True,
                                                  'no_sanity': False}),
@@ -501,11 +501,11 @@ BUILT = [
      'qemu:///system?a=1&a=2'),
     (dict(driver='qemu', path='/system', params={}), 'qemu:///system'),
     # user, path and fragment escaped as libxml2's xmlSaveUri
-    (dict(driver='qemu', transport='ssh', user=u'a b:c;d@\u00e9', host='h', path='/system'),
+    (dict(driver='qemu', transport='ssh', user='a b:c;d@\u00e9', host='h', path='/system'),
      'qemu+ssh://a%20b:c;d%40%C3%A9@h/system'),
-    (dict(driver='test', path=u"/tmp/a:b c#d?e%f@g'\u00e9.xml"),
+    (dict(driver='test', path="/tmp/a:b c#d?e%f@g'\u00e9.xml"),
      "test:///tmp/a%3Ab%20c%23d%3Fe%25f@g'%C3%A9.xml"),
-    (dict(driver='test', path='/default', fragment=u'a b#[]:\u00e9'),
+    (dict(driver='test', path='/default', fragment='a b#[]:\u00e9'),
      'test:///default#a%20b%23[]:%C3%A9'),
     (dict(driver='test', path='/default', fragment=''), 'test:///default#'),
     # a user without a host, as libvirt writes it
@@ -632,14 +632,14 @@ def test_round_trip(uri):
 
 
 def _random_parts(rng):
-    words = ['a', 'Z9', 'node-1', 'x_y', '~t', u'\u00e9t\u00e9', 'a b', '%', '/', ':', '@', '#',
+    words = ['a', 'Z9', 'node-1', 'x_y', '~t', '\u00e9t\u00e9', 'a b', '%', '/', ':', '@', '#',
              '?', '&', '=', ';', '+', "'", '[', ']', '!', '$', '(', ')', '*', ',']
     drivers = ['qemu', 'test', 'lxc', 'remote', 'xen', 'Vendor.X-2']
     hosts = ['h', 'node1.example.com', '192.0.2.7', '::1', 'fe80::1%eth0', '2001:db8::8:800:200c:417a',
              '::ffff:10.0.0.1', 'a_b~c', "a!b$c'd(e)f*g+h,i;j=k&l"]
 
     def word():
-        return u''.join(rng.choice(words) for _count in range(rng.randint(1, 4)))
+        return ''.join(rng.choice(words) for _count in range(rng.randint(1, 4)))
 
     transport = rng.choice([None, 'tls', 'ssh', 'tcp', 'libssh', 'libssh2', 'ext', 'unix'])
     host = rng.choice([None] + hosts) if transport != 'unix' else None
@@ -650,7 +650,7 @@ def _random_parts(rng):
         'user': word() if host and rng.random() < 0.5 else None,
         'port': rng.randint(1, 65535) if host and rng.random() < 0.5 else None,
         'path': rng.choice([None, '/', '/system', '/session']) if rng.random() < 0.5 else
-        u'/' + u'/'.join(word() for _count in range(rng.randint(1, 3))),
+        '/' + '/'.join(word() for _count in range(rng.randint(1, 3))),
         'fragment': word() if rng.random() < 0.2 else None,
     }
     params = {}
@@ -714,10 +714,10 @@ def _bytes(text):
     return None if text is None else text.encode('utf-8', 'surrogateescape')
 
 
-PIECES = list(u"aZq9:/?#@[]%4F.+-_~!$&'()*;=,\" ^|{}<>`\t") + [
-    u'\u00e9', u'%00', u'%FF', u'%41', u'%zz', u'::', u'//', u'qemu', u'test:', u'[::1]', u':22',
-    u'%25', u'%C3%A9', u'99999999999']
-PREFIXES = [u'', u'test:', u'qemu+ssh://', u'a://', u'//', u'x:/', u'qemu://', u'q:', u'q://u@']
+PIECES = list("aZq9:/?#@[]%4F.+-_~!$&'()*;=,\" ^|{}<>`\t") + [
+    '\u00e9', '%00', '%FF', '%41', '%zz', '::', '//', 'qemu', 'test:', '[::1]', ':22',
+    '%25', '%C3%A9', '99999999999']
+PREFIXES = ['', 'test:', 'qemu+ssh://', 'a://', '//', 'x:/', 'qemu://', 'q:', 'q://u@']
 
 
 def test_grammar_matches_libxml2(libxml2):
@@ -725,7 +725,7 @@ def test_grammar_matches_libxml2(libxml2):
     rng = random.Random(SEED)
     checked = accepted = 0
     for _count in range(25000):
-        text = rng.choice(PREFIXES) + u''.join(rng.choice(PIECES) for _count in range(rng.randint(0, 12)))
+        text = rng.choice(PREFIXES) + ''.join(rng.choice(PIECES) for _count in range(rng.randint(0, 12)))
         expected = _xml_parse(libxml2, text)
         try:
             raw = lu._libxml2_parse(text)
@@ -738,7 +738,7 @@ def test_grammar_matches_libxml2(libxml2):
         accepted += 1
         got = lu._Parts(text, raw)
         server = _bytes(got.host)
-        if got.host is not None and got.bracketed and u':' in raw.host:
+        if got.host is not None and got.bracketed and ':' in raw.host:
             server = b'[' + server + b']'
         assert (_bytes(got.scheme), server, _bytes(got.user), _bytes(got.path),
                 _bytes(got.query), _bytes(got.fragment)) == \
@@ -845,7 +845,7 @@ ERROR_CLASSES = ('internal error: ', 'invalid argument: ', 'unsupported configur
                  'Operation not supported: ')
 
 
-class Virsh(object):
+class Virsh:
     """Runs an oracle's virsh (see virsh_oracle) as an unprivileged user with a generated configuration home."""
 
     def __init__(self, base, oracle_):

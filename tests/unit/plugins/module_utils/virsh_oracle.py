@@ -89,7 +89,7 @@ sys.stdout.write(json.dumps(out))
 '''
 
 
-class Oracle(object):
+class Oracle:
     """One libvirt version's virsh."""
 
     def __init__(self, name):
