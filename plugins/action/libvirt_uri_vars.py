@@ -34,6 +34,7 @@ except ImportError:
     pyyaml = None
 
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_rules as rules
+from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_errors import Refusal
 
 VARS_FILE = 'libvirt_uri.yml'
 DEFAULT_VAR = 'libvirt_uri_default'
@@ -71,10 +72,6 @@ ARGUMENT_SPEC = dict(
     users=dict(type='list', elements='raw', default=[]),
     report=dict(type='str', default=REPORT_NAME),
 )
-
-
-class Refusal(Exception):
-    """Bad input or a file that cannot be updated; nothing was written."""
 
 
 class _Null:

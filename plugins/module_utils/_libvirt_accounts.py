@@ -20,13 +20,11 @@ import grp
 import os
 import pwd
 
+from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_errors import SelectionError
+
 LOGIN_DEFS = '/etc/login.defs'
 # shadow's own defaults, when login.defs does not set them.
 UID_RANGE_DEFAULT = (1000, 60000)
-
-
-class SelectionError(Exception):
-    """A selection that cannot be made on this host; the message says why."""
 
 
 def login_defs_uid_range(path=LOGIN_DEFS):

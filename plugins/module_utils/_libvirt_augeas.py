@@ -20,6 +20,7 @@ import re
 import shutil
 import tempfile
 
+from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_errors import LensError
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_conf import quote_for
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_lens import (
     LENS, LENS_FILE, LENS_TEXT,
@@ -32,10 +33,6 @@ SEQ = re.compile(r'^[0-9]+$')
 # Some bindings cannot hand Augeas an empty string; an empty file is read as
 # this one-statement text, whose statement is then dropped from the tree.
 EMPTY_STAND_IN = 'empty = 1\n'
-
-
-class LensError(Exception):
-    """The lens cannot read or write a text."""
 
 
 def _augeas_error(aug, path):

@@ -52,8 +52,14 @@ import errno
 import os
 import re
 
+from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_host as libvirt_host
+from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_errors import LibvirtClientError
+
 
 MAX_CONFIG_FILE_SIZE = 10 * 1024 * 1024
+#: The settings the collection manages: the list of aliases and the default URI.
+ALIASES_KEY = 'uri_aliases'
+DEFAULT_KEY = 'uri_default'
 
 # Characters allowed in the alias part of a 'uri_aliases' entry (a regular
 # expression character class, ASCII only, like libvirt's URI_ALIAS_CHARS).
@@ -100,7 +106,7 @@ _SQ_END_RE = re.compile(b"['\r\n]")
 _LEAD_BYTE_RE = re.compile(b'[\xc0-\xff]')
 
 
-class ConfError(Exception):
+class ConfError(LibvirtClientError):
     """Error reading libvirt.conf or using one of its values.
 
     ``message`` is libvirt's full wording (what ``virsh`` prints after
@@ -109,14 +115,12 @@ class ConfError(Exception):
     ``path`` is the file concerned when there is one.
     """
 
+    rule = 'config'
+
     def __init__(self, message, path=None, detail=None):
         super().__init__(message)
-        self.message = message
         self.path = path
         self.detail = message if detail is None else detail
-
-    def __str__(self):
-        return self.message
 
 
 class ConfSyntaxError(ConfError):
@@ -493,46 +497,10 @@ class _Parser:
         return raw
 
 
-def host_libvirt_version():
-    """The version of the libvirt client library on this host, as (major, minor, micro), or None.
-
-    Asked once per process, only when needed: from libvirt.so.0's
-    virGetVersion (no daemon, no connection), else from ``virsh --version``.
-    """
-    if _VERSION:
-        return _VERSION[0]
-    # Imported here: only a file or URI where versions differ needs them.
-    import ctypes
-    import subprocess
-    found = None
-    try:
-        lib = ctypes.CDLL('libvirt.so.0')
-        number = ctypes.c_ulong()
-        if lib.virGetVersion(ctypes.byref(number), None, None) == 0:
-            found = (number.value // 1000000, number.value // 1000 % 1000, number.value % 1000)
-    except (OSError, AttributeError):
-        found = None
-    if found is None:
-        for virsh in ('/usr/bin/virsh', '/usr/local/bin/virsh'):
-            try:
-                # Shared by modules and controller plugins (the lookup), so no AnsibleModule.run_command here.
-                out = subprocess.check_output(  # pylint: disable=ansible-bad-function
-                    [virsh, '--version'], stderr=subprocess.DEVNULL, env={'PATH': '/usr/bin:/bin', 'LC_ALL': 'C'})
-                found = tuple(int(part) for part in out.decode('ascii').strip().split('.')[:3])
-                break
-            except (OSError, ValueError, UnicodeDecodeError, subprocess.CalledProcessError):
-                continue
-    _VERSION.append(found)
-    return found
-
-
-_VERSION = []
-
-
 def checks_overflow(version=None):
     """Whether libvirt ``version`` (default: this host's; newest rules without libvirt) refuses 64-bit overflow."""
     if version is None:
-        version = host_libvirt_version()
+        version = libvirt_host.libvirt_version()
     return version is None or tuple(version) >= OVERFLOW_CHECK_SINCE
 
 
@@ -705,3 +673,27 @@ def quote_for(text):
         return "'"
     raise ValueError('{!r} cannot be written as a libvirt string: it holds both \' and " '
                      '(libvirt strings have no escapes)'.format(text))
+
+
+def alias_part(entry):
+    """The text before the first '=', or the whole entry when it has none."""
+    return entry.split('=', 1)[0]
+
+
+def summarize(entries, path):
+    """Aliases, malformed entries and uri_default of parsed entries."""
+    aliases = []
+    malformed = []
+    for entry in get_string_list(entries, ALIASES_KEY, path) or []:
+        try:
+            name, uri = split_alias_entry(entry)
+        except ConfError as exc:
+            malformed.append((entry, exc.message))
+        else:
+            aliases.append({'name': name, 'uri': uri})
+    default = get_value(entries, DEFAULT_KEY)
+    if default is not None and default.type != 'string':
+        malformed.append((None, "%s: expected a string for '%s' parameter: every connection made without a URI "
+                                "fails; set uri_default to fix it" % (path, DEFAULT_KEY)))
+        default = None
+    return aliases, malformed, default and default.value

@@ -56,6 +56,7 @@ import fnmatch
 import os
 import re
 
+from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_errors import LibvirtClientError
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_files import xdg_config_dir
 
 LIBVIRT_VAR = 'LIBVIRT_DEFAULT_URI'
@@ -82,8 +83,10 @@ _DEFAULT_ASSIGN_RE = re.compile(r'\$\{(%s):?[=?]' % '|'.join(TRACKED))
 _FUNC_RE = re.compile(r'^\s*(?:function\s+[^\s(){}]+(?:\s*\(\s*\))?|[^\s(){}=$]+\s*\(\s*\))\s*')
 
 
-class Dynamic(Exception):
+class Dynamic(LibvirtClientError):
     """A value the reader cannot settle; the message says why."""
+
+    rule = 'dynamic'
 
 
 # -- file access ---------------------------------------------------------------------------------

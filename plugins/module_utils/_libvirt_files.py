@@ -20,7 +20,7 @@ files a killed run left behind are removed by the next run, under the lock.
 In a user's tree, backups, owner, group and mode are handled through
 descriptors of that directory too, never through a path the user could
 redirect.  The code that writes (the temporary file, the rename, backups)
-is in ``_libvirt_write``, which ``Target.write`` and ``Target.backup`` load
+is in ``_libvirt_atomic_write``, which ``Target.write`` and ``Target.backup`` load
 only when called.
 """
 
@@ -31,16 +31,14 @@ import pwd
 import re
 import stat
 
+from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_errors import FileError
+
 SYSTEM_DIR = '/etc/libvirt'
 CONFIG_NAME = 'libvirt.conf'
 #: The file virt-admin reads, next to CONFIG_NAME (see _libvirt_admin).
 ADMIN_CONF_NAME = 'libvirt-admin.conf'
 SYSTEM_PATH = SYSTEM_DIR + '/' + CONFIG_NAME
 MAX_CONFIG_FILE_SIZE = 10 * 1024 * 1024
-
-
-class FileError(Exception):
-    """A file cannot be used; the message names it and says why."""
 
 
 def system_path():
@@ -108,8 +106,8 @@ def user_config_path(pw, xdg_config_home=None, name=CONFIG_NAME):
 def _write_path():
     # Imported here: only a run that writes a file loads the code that writes one, so a run that changes
     # nothing never compiles it on the host.
-    from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_write
-    return _libvirt_write
+    from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_atomic_write
+    return _libvirt_atomic_write
 
 
 class Target:
@@ -168,11 +166,11 @@ class Target:
         return removed
 
     def backup(self, data):
-        """Save ``data``, the file's bytes as read, next to the file; returns the backup's path (see _libvirt_write)."""
+        """Save ``data``, the file's bytes as read, next to the file; returns the backup's path (see _libvirt_atomic_write)."""
         return _write_path().backup(self, data)
 
     def write(self, data, mode=None, selinux=None):
-        """Replace the file with ``data`` atomically (see _libvirt_write)."""
+        """Replace the file with ``data`` atomically (see _libvirt_atomic_write)."""
         _write_path().write(self, data, mode, selinux)
 
     def set_attributes(self, uid=-1, gid=-1, mode=None, check=False):

@@ -19,12 +19,15 @@ rule for reading entries); the URI rules in ``_libvirt_uri``.
 
 import re
 
+from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_errors import LibvirtClientError
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_conf as libvirt_conf
 
 ALIAS_CHARS_TEXT = "A-Z, a-z, 0-9, '_' and '-'"
 
 #: The settings of libvirt.conf that choose how remote URIs reach the daemons.
 REMOTE_KEYS = ('remote_mode', 'remote_proxy')
+#: The scalar string settings a module sets, in the order they are edited.
+SCALAR_KEYS = (libvirt_conf.DEFAULT_KEY,) + REMOTE_KEYS
 
 # The shape of the URIs nearly every fleet uses: a lower-case driver name, an optional network
 # transport, an optional user, an optional host name with an optional port, then /system or
@@ -60,12 +63,10 @@ USERS_DO_NOT_READ_SYSTEM = ('libvirt reads /etc/libvirt/libvirt.conf only for ro
                             'nothing to a user')
 
 
-class RuleError(ValueError):
+class RuleError(LibvirtClientError, ValueError):
     """A value the collection refuses; ``str()`` names the value and the rule."""
 
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
+    rule = 'value'
 
 
 def is_alias_name(name):

@@ -60,6 +60,8 @@ libvirt's own wording, and ``error.libvirt_message`` holds exactly the text
 ``virsh`` prints after ``error: ``.
 """
 
+from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_errors import LibvirtClientError
+
 # How bytes that are not UTF-8 are carried in text: lone surrogates, so they are written back unchanged.
 _UNDECODABLE = 'surrogateescape'
 
@@ -154,7 +156,7 @@ _WHITESPACE_NAMES = {
 _URI_FORM = 'driver[+transport]://[user@][host][:port]/[path][?param=value&...]'
 
 
-class URIError(ValueError):
+class URIError(LibvirtClientError, ValueError):
     """A libvirt connection URI (or a part of one) that libvirt would refuse.
 
     ``str(error)`` is the full message.  ``uri`` is the offending URI (or the
@@ -164,11 +166,11 @@ class URIError(ValueError):
     reports this problem, else ``None``.
     """
 
+    rule = 'uri'
+
     def __init__(self, message, uri=None, rule=None, libvirt_message=None):
-        super().__init__(message)
-        self.message = message
+        super().__init__(message, rule)
         self.uri = uri
-        self.rule = rule
         self.libvirt_message = libvirt_message
 
 
@@ -354,7 +356,11 @@ class _Raw:
         self.fragment = None
 
 
-class _SyntaxFailure(Exception):
+class _SyntaxFailure(LibvirtClientError):
+    """libxml2's parser refused a URI; ``reason`` says where and why."""
+
+    rule = 'syntax'
+
     def __init__(self, reason):
         super().__init__(reason)
         self.reason = reason
@@ -677,10 +683,9 @@ def _check_embed(parts, settings):
         exact_first = [index for index, pair in enumerate(parts.pairs) if pair[0] == 'root'][:1]
         any_first = [index for index, pair in enumerate(parts.pairs) if pair[0].lower() == 'root'][:1]
         if exact_first != any_first:
-            from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_conf import (
-                host_libvirt_version,
-            )
-            host = host_libvirt_version()
+            from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_host
+
+            host = _libvirt_host.libvirt_version()
             if host is not None:
                 version = tuple(host[:2])
     exact = version < (9, 1)

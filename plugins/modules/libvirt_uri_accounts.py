@@ -325,11 +325,10 @@ from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 from ansible.module_utils.common.text.converters import to_native
 
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_accounts as accounts_rule
-from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_edit as engine
+from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_update as engine
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_files as libvirt_files
-from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_edit import Refusal
+from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_errors import CONFIGS, MissingAugeas, Refusal
 
-CONFIGS = ('client', 'admin')
 #: The file of each kind, its copy under /etc/skel, and the option holding root's settings.
 FILE_NAME = {'client': libvirt_files.CONFIG_NAME, 'admin': libvirt_files.ADMIN_CONF_NAME}
 SKEL_PATH = dict((config, '/etc/skel/.config/libvirt/' + name) for config, name in FILE_NAME.items())
@@ -547,7 +546,7 @@ def main():
     run = Run(module)
     try:
         accounts = run.run()
-    except engine.MissingAugeas as exc:
+    except MissingAugeas as exc:
         module.fail_json(msg=missing_required_lib(engine.AUGEAS_PACKAGES), exception=exc.traceback,
                          missing_python_augeas=True, changed=run.changed, files=run.files)
     except (Refusal, libvirt_files.FileError) as exc:

@@ -262,9 +262,9 @@ import pwd
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 from ansible.module_utils.common.text.converters import to_native
 
-from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_edit as engine
+from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_update as engine
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_files as libvirt_files
-from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_edit import Refusal
+from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_errors import MissingAugeas, Refusal
 
 USER_SCOPE_REFUSED = ('attributes', 'seuser', 'serole', 'setype', 'selevel')
 
@@ -400,7 +400,7 @@ def main():
                          % module.params['name'])
     try:
         result = run(module)
-    except engine.MissingAugeas as exc:
+    except MissingAugeas as exc:
         module.fail_json(msg=missing_required_lib(engine.AUGEAS_PACKAGES), exception=exc.traceback,
                          missing_python_augeas=True, changed=False)
     except (Refusal, libvirt_files.FileError) as exc:

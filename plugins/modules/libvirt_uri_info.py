@@ -569,10 +569,12 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.text.converters import to_native, to_text
 
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_conf as libvirt_conf
+from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_host as libvirt_host
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_env as libvirt_env
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_findings as libvirt_findings
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_accounts as accounts_rule
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_files as libvirt_files
+from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_errors import Refusal
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_resolve import resolve
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_uri import (
     URIError, effective_remote_mode,
@@ -583,10 +585,6 @@ DEFAULT_KEY = 'uri_default'
 ENV_KEY = 'LIBVIRT_DEFAULT_URI'
 PROBE_SYSTEM = 'qemu:///system'
 PROBE_SESSION = 'qemu:///session'
-
-
-class Refusal(Exception):
-    """Bad input; nothing was read."""
 
 
 # -- reading -------------------------------------------------------------------------------------
@@ -1257,7 +1255,7 @@ def main():
         module.fail_json(msg=to_native(exc))
     for warning in warnings:
         module.warn(warning)
-    version = libvirt_conf.host_libvirt_version()
+    version = libvirt_host.libvirt_version()
     libvirt_version = '.'.join(str(part) for part in version) if version else None
     disagreements = []
     for config in configs:

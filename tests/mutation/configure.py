@@ -49,11 +49,11 @@ ALIAS_TESTS = [
 
 SESSIONS = {
     'files': ('plugins/module_utils/_libvirt_files.py', None, FILE_TESTS),
-    'write': ('plugins/module_utils/_libvirt_write.py', None, FILE_TESTS),
-    'alias': ('plugins/module_utils/_libvirt_edit.py',
+    'write': ('plugins/module_utils/_libvirt_atomic_write.py', None, FILE_TESTS),
+    'alias': ('plugins/module_utils/_libvirt_update.py',
               ('load', 'needs_change', 'summarize', 'check_spec', 'apply'),
               ALIAS_TESTS),
-    'rewrite': ('plugins/module_utils/_libvirt_rewrite.py', ('edit', 'verify', 'edit_text'), ALIAS_TESTS),
+    'rewrite': ('plugins/module_utils/_libvirt_lens_edit.py', ('edit', 'verify', 'edit_text'), ALIAS_TESTS),
 }
 
 

@@ -14,8 +14,8 @@ import os
 import subprocess
 import sys
 
-M = 'plugins/module_utils/_libvirt_edit.py'
-W = 'plugins/module_utils/_libvirt_rewrite.py'
+M = 'plugins/module_utils/_libvirt_update.py'
+W = 'plugins/module_utils/_libvirt_lens_edit.py'
 F = 'plugins/module_utils/_libvirt_files.py'
 NETS_TEST = 'tests/reliability/test_safety_nets.py'
 

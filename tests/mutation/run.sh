@@ -8,10 +8,10 @@
 #   tests/mutation/run.sh               every session (nets, alias, rewrite, files, write), resuming unfinished ones
 #   tests/mutation/run.sh nets          each safety net of libvirt_uri_alias removed in turn (remove_nets.py)
 #   tests/mutation/run.sh alias         load/needs_change/summarize/check_spec/apply of the edit engine,
-#                                       plugins/module_utils/_libvirt_edit.py, only
-#   tests/mutation/run.sh rewrite       edit/verify/edit_text of plugins/module_utils/_libvirt_rewrite.py only
+#                                       plugins/module_utils/_libvirt_update.py, only
+#   tests/mutation/run.sh rewrite       edit/verify/edit_text of plugins/module_utils/_libvirt_lens_edit.py only
 #   tests/mutation/run.sh files         plugins/module_utils/_libvirt_files.py only
-#   tests/mutation/run.sh write         plugins/module_utils/_libvirt_write.py only
+#   tests/mutation/run.sh write         plugins/module_utils/_libvirt_atomic_write.py only
 #
 # cosmic-ray writes each mutant into the source file, runs the session's tests
 # (tests/mutation/configure.py), and puts the file back.  That happens in a copy

@@ -25,10 +25,10 @@ INTEGRATION = os.path.join(os.path.dirname(HERE), 'integration')
 REPO = os.path.dirname(os.path.dirname(HERE))
 COLLECTIONS = os.path.join(REPO, '.cache', 'collections')
 MODULE = 'ansible_collections.virtkit.libvirt_client.plugins.modules.libvirt_uri_alias'
-# The edit engine the module runs (plugins/module_utils/_libvirt_edit.py).
-ENGINE = 'ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_edit'
-# Its write path, imported by the engine only when something changes (plugins/module_utils/_libvirt_rewrite.py).
-REWRITE = 'ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_rewrite'
+# The edit engine the module runs (plugins/module_utils/_libvirt_update.py).
+ENGINE = 'ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_update'
+# Its write path, imported by the engine only when something changes (plugins/module_utils/_libvirt_lens_edit.py).
+REWRITE = 'ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_lens_edit'
 # Unprivileged users cannot run the virtualenv's interpreter (it lives under
 # /root); they run the distribution's Python 3 with the virtualenv's packages.
 USER_PYTHON = '/usr/bin/python3'

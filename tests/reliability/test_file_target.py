@@ -14,7 +14,7 @@ from unittest import mock
 import pytest
 
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_files as libvirt_files
-from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_write as libvirt_write
+from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_atomic_write as libvirt_write
 
 from reliability_helpers import read, snapshot, temp_files, write
 

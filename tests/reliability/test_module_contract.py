@@ -386,7 +386,7 @@ def imports_of_a_run(conf, args):
 
 
 # Imported only to edit (Augeas, the lens, the write path) or for admin URIs, resolution and the audit.
-WRITE_PATH = {'_libvirt_rewrite', '_libvirt_write', '_libvirt_augeas', '_libvirt_lens', 'augeas'}
+WRITE_PATH = {'_libvirt_lens_edit', '_libvirt_atomic_write', '_libvirt_augeas', '_libvirt_lens', 'augeas'}
 NOT_FOR_THESE_RUNS = {'_libvirt_admin', '_libvirt_resolve', '_libvirt_findings', '_libvirt_env'}
 
 
@@ -398,7 +398,7 @@ def test_a_run_that_changes_nothing_imports_no_write_path(conf):
     result, imported = imports_of_a_run(conf, {'aliases': {'hv1': PLAIN}, 'uri_default': 'hv1'})
     assert result['changed'] is False, result
     assert snapshot(conf) == before
-    assert {'_libvirt_edit', '_libvirt_conf', '_libvirt_rules', '_libvirt_files'} <= imported
+    assert {'_libvirt_update', '_libvirt_conf', '_libvirt_rules', '_libvirt_files'} <= imported
     assert not imported & (WRITE_PATH | NOT_FOR_THESE_RUNS | {'_libvirt_uri'}), imported
 
     # Any other URI gets the full rules, and still nothing of the write path.
@@ -407,7 +407,7 @@ def test_a_run_that_changes_nothing_imports_no_write_path(conf):
     result, imported = imports_of_a_run(conf, {'aliases': {'a': A}, 'uri_default': 'a'})
     assert result['changed'] is False, result
     assert snapshot(conf) == before
-    assert {'_libvirt_edit', '_libvirt_conf', '_libvirt_rules', '_libvirt_uri', '_libvirt_files'} <= imported
+    assert {'_libvirt_update', '_libvirt_conf', '_libvirt_rules', '_libvirt_uri', '_libvirt_files'} <= imported
     assert not imported & (WRITE_PATH | NOT_FOR_THESE_RUNS), imported
 
     result, imported = imports_of_a_run(conf, {'aliases': {'a': A, 'b': B}})

@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 from ansible_collections.virtkit.libvirt_client.plugins.filter.libvirt_uri_role import libvirt_uri_role_plan
-from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_edit as engine
+from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_update as engine
 
 
 def plan(**variables):

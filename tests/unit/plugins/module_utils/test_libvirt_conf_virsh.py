@@ -24,6 +24,7 @@ from ansible_collections.virtkit.libvirt_client.tests.unit.plugins.module_utils.
 from ansible_collections.virtkit.libvirt_client.tests.unit.plugins.module_utils.virsh_oracle import ORACLES, oracle
 
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_conf as lc
+from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_host as libvirt_host
 
 SEED = 20260309
 GENERATED = 420
@@ -438,4 +439,4 @@ def test_overflow_follows_the_version_given(version, outcome):
 
 
 def test_host_libvirt_version_is_the_machines_virsh():
-    assert '.'.join(str(part) for part in lc.host_libvirt_version()) == oracle('host').version
+    assert '.'.join(str(part) for part in libvirt_host.libvirt_version()) == oracle('host').version

@@ -7,9 +7,9 @@
 # roles and playbooks must not import it.  Its names and behaviour change without
 # notice or deprecation, in any release.
 
-"""The write path of ``_libvirt_edit``: edit a file's text through the lens, then check the new text.
+"""The write path of ``_libvirt_update``: edit a file's text through the lens, then check the new text.
 
-``_libvirt_edit.apply`` imports this file only once it knows, from the
+``_libvirt_update.apply`` imports this file only once it knows, from the
 parsed file alone, that something must change: a run that changes nothing
 compiles neither this code nor ``_libvirt_augeas`` on the host.
 
@@ -19,16 +19,10 @@ back with libvirt's grammar and checks that it says what was asked.
 """
 
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_conf as libvirt_conf
-from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_augeas import ConfTree, LensError
-from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_edit import (
-    ALIASES_KEY,
-    REMOTE_KEYS,
-    SCALAR_KEYS,
-    MissingAugeas,
-    Refusal,
-    alias_part,
-    summarize,
-)
+from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_augeas import ConfTree
+from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_errors import LensError
+from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_rules as rules
+from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_errors import MissingAugeas, Refusal
 
 
 def _augeas_class():
@@ -49,12 +43,12 @@ def edit(tree, entries, params, present, absent):
     only asked for the labels, in one call, and then touched only where
     something changes, so the cost stays linear in the size of the file.
     """
-    lists = tree.statements(ALIASES_KEY)
+    lists = tree.statements(libvirt_conf.ALIASES_KEY)
     list_path = lists[0] if lists else None
     items = []
     if list_path is not None:
         labels = tree.element_labels(list_path)
-        values = [v.value for v in libvirt_conf.get_value(entries, ALIASES_KEY).value]
+        values = [v.value for v in libvirt_conf.get_value(entries, libvirt_conf.ALIASES_KEY).value]
         if len(labels) != len(values):
             raise LensError('the lens sees %d uri_aliases entries where libvirt sees %d' % (len(labels), len(values)))
         items = list(zip(labels, values))
@@ -76,7 +70,7 @@ def edit(tree, entries, params, present, absent):
         seen = set()
 
         def listed_once(item):
-            name = alias_part(item[1])
+            name = libvirt_conf.alias_part(item[1])
             if name in names and name not in seen:
                 seen.add(name)
                 return True
@@ -84,11 +78,11 @@ def edit(tree, entries, params, present, absent):
         items = keep_only(listed_once)
 
     for name in absent:
-        items = keep_only(lambda item: alias_part(item[1]) != name)
+        items = keep_only(lambda item: libvirt_conf.alias_part(item[1]) != name)
 
     first = {}
     for index, (label, value) in enumerate(items):
-        first.setdefault(alias_part(value), index)
+        first.setdefault(libvirt_conf.alias_part(value), index)
     for name, uri in present:
         entry = '%s=%s' % (name, uri)
         index = first.get(name)
@@ -99,14 +93,14 @@ def edit(tree, entries, params, present, absent):
                 items[index] = (label, entry)
             continue
         if list_path is None:
-            list_path = tree.add_list_statement(ALIASES_KEY)
+            list_path = tree.add_list_statement(libvirt_conf.ALIASES_KEY)
         label = str(next_label[0])
         next_label[0] += 1
         tree.append_element(list_path, entry, after=items[-1][0] if items else None, label=label)
         first[name] = len(items)
         items.append((label, entry))
 
-    for key in SCALAR_KEYS:
+    for key in rules.SCALAR_KEYS:
         value = params.get(key)
         if value is None:
             continue
@@ -126,7 +120,7 @@ def verify(new_text, path, params, present, absent):
     """Check the new text with libvirt's grammar and that it says what was asked."""
     try:
         entries = libvirt_conf.parse(new_text, path)
-        aliases, malformed, default = summarize(entries, path)
+        aliases, malformed, default = libvirt_conf.summarize(entries, path)
     except libvirt_conf.ConfError as exc:
         raise Refusal('the edited text would not be valid for libvirt (%s); %s is left untouched'
                       % (exc.message, path))
@@ -136,12 +130,12 @@ def verify(new_text, path, params, present, absent):
     for name, uri in present:
         if first.get(name) != uri:
             raise Refusal('the edited text would not map alias %r to %r; %s is left untouched' % (name, uri, path))
-    names = set(a['name'] for a in aliases) | set(alias_part(m[0]) for m in malformed if m[0] is not None)
+    names = set(a['name'] for a in aliases) | set(libvirt_conf.alias_part(m[0]) for m in malformed if m[0] is not None)
     for name in absent:
         if name in names:
             raise Refusal('the edited text would still hold alias %r; %s is left untouched' % (name, path))
     if params['exclusive'] and params['aliases'] is not None:
-        names = [a['name'] for a in aliases] + [alias_part(m[0]) for m in malformed if m[0] is not None]
+        names = [a['name'] for a in aliases] + [libvirt_conf.alias_part(m[0]) for m in malformed if m[0] is not None]
         listed = set(name for name, uri in present)
         extra = sorted(set(name for name in names if name not in listed))
         if extra or len(names) != len(set(names)):
@@ -150,7 +144,7 @@ def verify(new_text, path, params, present, absent):
     wanted = params['uri_default']
     if wanted is not None and (default or '') != wanted:
         raise Refusal('the edited text would not set uri_default to %r; %s is left untouched' % (wanted, path))
-    for key in REMOTE_KEYS:
+    for key in rules.REMOTE_KEYS:
         wanted = params.get(key)
         if wanted is None:
             continue

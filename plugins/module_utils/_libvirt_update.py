@@ -15,7 +15,7 @@
 libvirt reads there (with the parser alone: Augeas is only loaded when
 something changes), edits the text through the lens and checks the new
 text with libvirt's grammar and that it says what was asked
-(``_libvirt_rewrite``, imported only then), and writes it atomically.
+(``_libvirt_lens_edit``, imported only then), and writes it atomically.
 ``spec`` is a dict with the keys of ``new_spec()``.  The URI checks use
 the settings the file will hold after the run.
 """
@@ -27,31 +27,18 @@ from ansible.module_utils.common.text.converters import to_bytes
 
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_conf as libvirt_conf
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_rules as rules
+from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_errors import CONFIGS, Refusal
 
-# The write path (_libvirt_rewrite, and through it _libvirt_augeas and the lens text) is imported by
+# The write path (_libvirt_lens_edit, and through it _libvirt_augeas and the lens text) is imported by
 # apply() only when something must change: a run that changes nothing never compiles it (ansible-core
 # still ships it in the module's payload).
 
-ALIASES_KEY = 'uri_aliases'
-DEFAULT_KEY = 'uri_default'
+ALIASES_KEY = libvirt_conf.ALIASES_KEY
+DEFAULT_KEY = libvirt_conf.DEFAULT_KEY
 REMOTE_KEYS = rules.REMOTE_KEYS
-#: The scalar string settings set through the spec, in the order they are edited.
-SCALAR_KEYS = (DEFAULT_KEY,) + REMOTE_KEYS
-CONFIGS = ('client', 'admin')
+SCALAR_KEYS = rules.SCALAR_KEYS
 AUGEAS_PACKAGES = ('python-augeas (package python3-augeas on Debian, Ubuntu, Fedora, EL and openSUSE; '
                    'python-augeas on Arch)')
-
-
-class Refusal(Exception):
-    """Bad input or a file the module will not edit; nothing was written."""
-
-
-class MissingAugeas(Exception):
-    """python-augeas is needed for an edit but cannot be imported; ``traceback`` says why."""
-
-    def __init__(self, traceback_text):
-        super().__init__('python-augeas cannot be imported')
-        self.traceback = traceback_text
 
 
 def new_spec(aliases=None, exclusive=False, absent=(), uri_default=None, create=True, backup=False, single=False,
@@ -130,11 +117,6 @@ def check_spec(spec, context=None):
     return present, list(spec['absent'])
 
 
-def alias_part(entry):
-    """The text before the first '=', or the whole entry when it has none."""
-    return entry.split('=', 1)[0]
-
-
 def load(path, data):
     """Text and entries of the file's bytes, as libvirt reads them."""
     if data is None:
@@ -157,7 +139,7 @@ def load(path, data):
 def needs_change(entries, params, present, absent):
     """Whether the parsed file differs from what is asked (no Augeas needed to tell)."""
     value = libvirt_conf.get_value(entries, ALIASES_KEY)
-    names = [alias_part(v.value) for v in value.value] if value is not None else []
+    names = [libvirt_conf.alias_part(v.value) for v in value.value] if value is not None else []
     if params['exclusive'] and params['aliases'] is not None:
         wanted = set(name for name, uri in present)
         if len(set(names)) != len(names) or any(name not in wanted for name in names):
@@ -178,25 +160,6 @@ def needs_change(entries, params, present, absent):
         elif not current or current[0].type != 'string' or current[0].value != wanted:
             return True
     return False
-
-
-def summarize(entries, path):
-    """Aliases, malformed entries and uri_default of parsed entries."""
-    aliases = []
-    malformed = []
-    for entry in libvirt_conf.get_string_list(entries, ALIASES_KEY, path) or []:
-        try:
-            name, uri = libvirt_conf.split_alias_entry(entry)
-        except libvirt_conf.ConfError as exc:
-            malformed.append((entry, exc.message))
-        else:
-            aliases.append({'name': name, 'uri': uri})
-    default = libvirt_conf.get_value(entries, DEFAULT_KEY)
-    if default is not None and default.type != 'string':
-        malformed.append((None, "%s: expected a string for '%s' parameter: every connection made without a URI "
-                                "fails; set uri_default to fix it" % (path, DEFAULT_KEY)))
-        default = None
-    return aliases, malformed, default and default.value
 
 
 def check_default(params, aliases, context=None):
@@ -260,7 +223,7 @@ def _warn_malformed(module, path, malformed):
         module.warn("%s holds the malformed uri_aliases entry %r (%s): every libvirt connection that reads "
                     "this file and names a URI fails (unless the name matches an alias listed before the entry) "
                     "until it is removed, e.g. with name: %r and state: absent"
-                    % (path, entry, message, alias_part(entry)))
+                    % (path, entry, message, libvirt_conf.alias_part(entry)))
 
 
 def _selinux_setter(module, path, exists):
@@ -305,7 +268,7 @@ def apply(module, opener, path, spec, root, user_attrs=None, file_args=None):
         context = file_context(entries, root, spec)
         present, absent = check_spec(spec, context)
         if needs_change(entries, spec, present, absent):
-            from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_rewrite as rewrite
+            from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_lens_edit as rewrite
 
             new_text = rewrite.edit_text(text, entries, path, spec, present, absent)
             aliases, malformed, default = rewrite.verify(new_text, path, spec, present, absent)
@@ -313,7 +276,7 @@ def apply(module, opener, path, spec, root, user_attrs=None, file_args=None):
             changed = new_text != text or data is None
         else:
             new_text = text
-            aliases, malformed, default = summarize(entries, path)
+            aliases, malformed, default = libvirt_conf.summarize(entries, path)
             settings = _remote_settings(entries)
             changed = False
         check_default(spec, aliases, context)

@@ -22,7 +22,7 @@ import os
 import stat
 import time
 
-from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_files import FileError
+from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_errors import FileError
 
 
 def temp_name(target, attempt):
