@@ -1,0 +1,526 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 virtkit.libvirt_client contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# This file is PRIVATE to the virtkit.libvirt_client collection: other collections,
+# roles and playbooks must not import it.  Its names and behaviour change without
+# notice or deprecation, in any release.
+
+"""The shell interpreter of the login environment walk: ``ShellWalker`` runs startup files into events.
+
+It follows a file's commands in order, ``if``/``case``/loops/functions as blocks whose conditions it
+decides when it can (``Truth``), ``.``/``source`` of paths it can settle, and records what each
+command does to the tracked variables; what it cannot decide makes the setting "dynamic".
+"""
+
+import fnmatch
+import os
+import re
+
+from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_login_events import (
+    MAX_DEPTH, TRACKED, Dynamic, make_event,
+)
+from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_shell_lexer import (
+    NAME, parse_word, split_commands, split_words, static_text, tracked_ref,
+)
+
+#: What ``$-`` holds in the modelled session (an interactive login shell).
+SHELL_FLAGS = 'himBHs'
+
+_ASSIGN_RE = re.compile(r'^(%s)(\+?)=(.*)$' % NAME, re.S)
+_TRACKED_RE = re.compile(r'(?<![A-Za-z0-9_$])(?<!\$\{)(%s)(?![A-Za-z0-9_])' % '|'.join(TRACKED))
+_DEFAULT_ASSIGN_RE = re.compile(r'\$\{(%s):?[=?]' % '|'.join(TRACKED))
+_FUNC_RE = re.compile(r'^\s*(?:function\s+[^\s(){}]+(?:\s*\(\s*\))?|[^\s(){}=$]+\s*\(\s*\))\s*')
+
+
+_TAKEN = {'true': 'yes', 'false': 'no', 'unknown': 'maybe'}
+
+def _negate(state):
+    """The opposite of a run state; a guard of one test is negated, anything else becomes unknown."""
+    if isinstance(state, tuple):
+        tests = state[1]
+        if len(tests) == 1:
+            op, name = tests[0]
+            return ('guard', (('-n' if op == '-z' else '-z', name),))
+        return 'unknown'
+    return {'true': 'false', 'false': 'true'}.get(state, 'unknown')
+
+
+def _taken(state):
+    return _TAKEN[state] if not isinstance(state, tuple) else 'maybe'
+
+
+class _Block:
+    """An open if/case/loop/function/group while walking a file."""
+
+    __slots__ = ('kind', 'state', 'taken', 'awaiting', 'loop_var', 'loop_items', 'case_word')
+
+    def __init__(self, kind, state):
+        self.kind = kind
+        self.state = state            # of the current branch: 'true', 'false' or 'unknown'
+        self.taken = _taken(state)    # if/case: whether an earlier branch ran: 'yes', 'no', 'maybe'
+        self.awaiting = False         # if/elif: the condition goes on until 'then'
+        self.loop_var = None
+        self.loop_items = None
+        self.case_word = None
+
+
+class ShellWalker:
+    """Walks shell startup files in the order a shell runs them, producing events."""
+
+    def __init__(self, reader, account, shell):
+        self.reader = reader
+        self.account = account
+        self.shell = shell            # 'bash', 'sh' or 'zsh'
+        self.events = []
+        self.visited = []
+        self.active = []
+        self.follow = True
+
+    # conditions ---------------------------------------------------------------------------------
+
+    def _test(self, words, loop_values):
+        """'true', 'false' or 'unknown' for a test command (``[ ... ]``, ``test ...``)."""
+        if not words:
+            return 'unknown'
+        negate = False
+        if words[0] == '!':
+            negate = True
+            words = words[1:]
+        if words and words[0] == '[' and words[-1] == ']':
+            args = words[1:-1]
+        elif words and words[0] == '[[' and words[-1] == ']]':
+            args = words[1:-1]
+        elif words and words[0] == 'test':
+            args = words[1:]
+        else:
+            return 'unknown'
+        result = self._test_args(args, loop_values)
+        if negate and isinstance(result, tuple):
+            result = _negate(result)
+        elif negate and result != 'unknown':
+            result = 'false' if result == 'true' else 'true'
+        return result
+
+    def _param(self, word):
+        """The value of a word naming only shell parameters of the modelled session, or None."""
+        bare = word.strip('"')
+        bash = self.shell == 'bash'
+        values = {
+            '$BASH_VERSION': 'x' if bash else '', '${BASH_VERSION}': 'x' if bash else '',
+            '${BASH_VERSION-}': 'x' if bash else '', '$BASH': '/bin/bash' if bash else '',
+            '${BASH-}': '/bin/bash' if bash else '', '${BASH}': '/bin/bash' if bash else '',
+            '$PS1': 'x', '${PS1-}': 'x', '${PS1}': 'x', '$ZSH_VERSION': 'x' if self.shell == 'zsh' else '',
+            '${ZSH_VERSION-}': 'x' if self.shell == 'zsh' else '',
+        }
+        if bare in values:
+            return values[bare]
+        if '$' not in bare and '`' not in bare:
+            return bare.strip("'")
+        return None
+
+    def _test_args(self, args, loop_values):
+        if args and args[0] == '!':
+            result = self._test_args(args[1:], loop_values)
+            return _negate(result) if result != 'unknown' else result
+        if len(args) == 2 and args[0] in ('-f', '-r', '-e', '-s', '-d', '-x'):
+            word = args[1]
+            if loop_values is not None and word.strip('"') in loop_values:
+                return 'true'
+            try:
+                path = static_text(word, self.account)
+            except Dynamic:
+                return 'unknown'
+            return 'true' if self.reader.test(args[0], path) else 'false'
+        if len(args) in (1, 2) and tracked_ref(args[-1]) and (len(args) == 1 or args[0] in ('-n', '-z')):
+            # A test of a tracked variable: decided when the events are applied, in order.
+            return ('guard', ((args[0] if len(args) == 2 else '-n', tracked_ref(args[-1])),))
+        if len(args) == 2 and args[0] in ('-n', '-z'):
+            value = self._param(args[1])
+            if value is None:
+                return 'unknown'
+            return 'true' if bool(value) == (args[0] == '-n') else 'false'
+        if len(args) == 1:
+            value = self._param(args[0])
+            if value is None:
+                return 'unknown'
+            return 'true' if value else 'false'
+        if len(args) == 3 and args[1] in ('=', '==', '!='):
+            left, right = self._param(args[0]), self._param(args[2])
+            if left is None or right is None:
+                return 'unknown'
+            return 'true' if (left == right) == (args[1] != '!=') else 'false'
+        return 'unknown'
+
+    # walking ------------------------------------------------------------------------------------
+
+    def run_file(self, path, depth=0, conditional=False):
+        """Walk ``path``; returns False when the file did not exist."""
+        try:
+            text = self.reader.read(path)
+        except (IOError, OSError, ValueError) as exc:
+            self.events.append(make_event('not_followed', None, path, 0, '',
+                                      reason='cannot be read: %s' % (getattr(exc, 'strerror', None) or exc)))
+            return True
+        if text is None:
+            return False
+        self.visited.append(path)
+        self.active.append(path)
+        try:
+            self._walk(text, path, depth, conditional)
+        finally:
+            self.active.pop()
+        return True
+
+    def _unfollowed(self, path, number, raw, reason):
+        """A source the reader cannot follow: whatever it sets cannot be told."""
+        for name in TRACKED:
+            self.events.append(make_event('dynamic', name, path, number, raw, reason=reason))
+
+    def _source(self, words, path, number, raw, depth, conditional, loop):
+        if len(words) < 2 or not self.follow:
+            return
+        target = words[1]
+        items = None
+        if loop is not None and target.strip('"') in ('$' + loop.loop_var, '${%s}' % loop.loop_var):
+            items = loop.loop_items
+        else:
+            try:
+                items = [static_text(target, self.account)]
+            except Dynamic as exc:
+                self._unfollowed(path, number, raw, 'sources a file named by %s, which the audit cannot follow'
+                                 % exc)
+                return
+        for item in items:
+            if not os.path.isabs(item):
+                self._unfollowed(path, number, raw, 'sources %s, a relative path the shell looks up in PATH and '
+                                                    'the working directory' % item)
+                continue
+            if depth >= MAX_DEPTH or item in self.active:
+                self._unfollowed(path, number, raw, 'sources %s again or too deep to follow' % item)
+                continue
+            if not self.run_file(item, depth + 1, conditional) and not conditional:
+                self.events.append(make_event('not_followed', None, path, number, raw,
+                                          reason='sources %s, which does not exist' % item))
+
+    def _walk(self, text, path, depth, conditional):
+        lines = text.split('\n')
+        stack = []
+        stopped = None          # 'maybe' after a return/exit that may run
+        index = 0
+        while index < len(lines):
+            number = index + 1
+            logical = lines[index]
+            index += 1
+            while True:
+                stripped = logical.rstrip('\r')
+                if stripped.endswith('\\') and not stripped.endswith('\\\\') and index < len(lines):
+                    logical = stripped[:-1] + lines[index]
+                    index += 1
+                    continue
+                commands, heredocs, still_open = split_commands(logical)
+                if still_open and index < len(lines):
+                    logical = logical + '\n' + lines[index]
+                    index += 1
+                    continue
+                break
+            for delimiter, strip_tabs in heredocs:
+                while index < len(lines):
+                    body = lines[index].rstrip('\r')
+                    index += 1
+                    if (body.lstrip('\t') if strip_tabs else body) == delimiter:
+                        break
+            # chain: whether the previous command of an && / || list succeeded ('true', 'false',
+            # 'unknown'); run: whether the current command runs.
+            chain = 'true'
+            for command, joiner in commands:
+                if joiner == '&&':
+                    run = chain
+                elif joiner == '||':
+                    run = _negate(chain)
+                elif joiner == '|':
+                    run = 'unknown'
+                else:
+                    run = 'true'
+                if run == 'false':
+                    # Skipped: the list's status stays what it was.
+                    continue
+                outcome = self._command(command, path, number, logical, depth, conditional, stack, run,
+                                        stopped, joiner)
+                if outcome == 'stop':
+                    return
+                if outcome == 'maybe-stop':
+                    stopped = 'maybe'
+                    outcome = None
+                if outcome in ('true', 'false') or isinstance(outcome, tuple):
+                    chain = outcome if run == 'true' else 'unknown'
+                elif outcome == 'block':
+                    chain = 'true'
+                else:
+                    chain = 'unknown'
+
+    def _state(self, stack, run):
+        """'true', 'false', 'unknown', or ('guard', tests) when only tests of tracked variables decide."""
+        states = [b.state for b in stack] + [run]
+        if 'false' in states:
+            return 'false'
+        if 'unknown' in states:
+            return 'unknown'
+        tests = tuple(t for state in states if isinstance(state, tuple) for t in state[1])
+        return ('guard', tests) if tests else 'true'
+
+    def _command(self, command, path, number, raw, depth, conditional, stack, run, stopped, joiner):
+        words = split_words(command)
+        if not words:
+            return 'block'
+        # Keywords that open a branch, and case patterns.
+        while words:
+            head = words[0]
+            top = stack[-1] if stack else None
+            if head == 'then' and top is not None:
+                top.awaiting = False
+            elif head == 'do':
+                pass
+            elif head == 'else' and top is not None and top.kind == 'if':
+                top.state = {'yes': 'false', 'no': 'true'}.get(top.taken, 'unknown')
+                top.taken = 'yes' if top.taken == 'no' else top.taken
+            elif head in ('{', '(') and (len(words) == 1 or head == '('):
+                stack.append(_Block('group', 'true' if head == '{' else 'unknown'))
+            elif top is not None and top.kind == 'case' and head.endswith(')') and head != ')':
+                pattern = head[:-1].lstrip('(')
+                if top.case_word is None:
+                    top.state = 'unknown'
+                elif top.taken == 'yes':
+                    top.state = 'false'
+                elif any(fnmatch.fnmatchcase(top.case_word, p) for p in pattern.split('|')):
+                    top.state = 'true'
+                    top.taken = 'yes'
+                else:
+                    top.state = 'false'
+            else:
+                break
+            words = words[1:]
+        if not words:
+            return 'block'
+        head = words[0]
+        top = stack[-1] if stack else None
+        if head in ('fi', 'done', 'esac', '}', ')'):
+            if stack:
+                stack.pop()
+            return 'block'
+        if top is not None and top.kind == 'if' and top.awaiting and joiner in ('&&', '||'):
+            # More of an if/elif condition: `if [ a ] && [ b ]; then`.
+            result = self._test(words, self._loop_values(stack))
+            pair = (top.state, result)
+            if joiner == '&&':
+                top.state = 'false' if 'false' in pair else ('true' if pair == ('true', 'true') else 'unknown')
+            else:
+                top.state = 'true' if 'true' in pair else ('false' if pair == ('false', 'false') else 'unknown')
+            top.taken = _taken(top.state) if top.taken != 'maybe' else 'maybe'
+            return 'block'
+        if head == 'if':
+            block = _Block('if', self._test(words[1:], self._loop_values(stack)))
+            block.awaiting = True
+            stack.append(block)
+            return 'block'
+        if head == 'elif':
+            if top is not None and top.kind == 'if':
+                result = self._test(words[1:], self._loop_values(stack))
+                if top.taken == 'yes':
+                    top.state = 'false'
+                elif top.taken == 'no':
+                    top.state = result
+                    top.taken = _taken(result)
+                else:
+                    top.state = 'false' if result == 'false' else 'unknown'
+                top.awaiting = True
+            return 'block'
+        if head in ('while', 'until'):
+            stack.append(_Block('loop', 'unknown'))
+            return 'block'
+        if head == 'for':
+            stack.append(self._for(words))
+            return 'block'
+        if head == 'case':
+            block = _Block('case', 'false')
+            block.taken = 'no'
+            if len(words) >= 2 and words[1].strip('"') in ('$-', '${-}'):
+                block.case_word = SHELL_FLAGS
+            stack.append(block)
+            return 'block'
+        if _FUNC_RE.match(command) and not _ASSIGN_RE.match(head):
+            stack.append(_Block('function', 'unknown'))
+            if command.rstrip().endswith('}'):
+                stack.pop()
+            return 'block'
+
+        state = self._state(stack, run)
+        if state == 'false':
+            return None
+        guards = state[1] if isinstance(state, tuple) else ()
+        cond = conditional or state == 'unknown' or stopped == 'maybe'
+        reason = self._condition_reason(stack, run, conditional, stopped)
+
+        if head in ('[', '[[', 'test', '!'):
+            result = self._test(words, self._loop_values(stack))
+            return result if state == 'true' else 'unknown'
+        if guards and head in ('.', 'source', 'return', 'exit', 'eval'):
+            cond = True
+            reason = 'under a test of %s' % ', '.join(sorted(set(t[1] for t in guards)))
+        if head in ('true', ':') and len(words) == 1:
+            return 'true'
+        if head == 'false' and len(words) == 1:
+            return 'false'
+        if head in ('.', 'source'):
+            loop = next((b for b in reversed(stack) if b.loop_items is not None), None)
+            self._source(words, path, number, raw, depth, cond, loop)
+            return None
+        if head in ('return', 'exit'):
+            return 'maybe-stop' if cond else 'stop'
+        if head == 'eval':
+            names = self._mentioned(command)
+            for name in names:
+                self.events.append(make_event('dynamic', name, path, number, raw,
+                                          reason='eval computes what it sets'))
+            if not names:
+                self.events.append(make_event('not_followed', None, path, number, raw,
+                                          reason='eval runs text the audit cannot read'))
+            return None
+        self._assignments(words, command, path, number, raw, cond, reason, guards)
+        return None
+
+    def _for(self, words):
+        block = _Block('loop', 'unknown')
+        if len(words) >= 4 and words[2] == 'in':
+            items = []
+            for word in words[3:]:
+                try:
+                    text = static_text(word, self.account)
+                except Dynamic:
+                    return block
+                if word.strip('"\'') == word and any(c in text for c in '*?['):
+                    items.extend(self.reader.glob(text))
+                else:
+                    items.append(text)
+            block.loop_var = words[1]
+            block.loop_items = items
+            block.state = 'true' if items else 'false'
+        return block
+
+    def _loop_values(self, stack):
+        values = []
+        for block in stack:
+            if block.loop_var:
+                values.extend(['$' + block.loop_var, '${%s}' % block.loop_var])
+        return values
+
+    def _condition_reason(self, stack, run, conditional, stopped):
+        if conditional:
+            return 'in a file sourced under a condition the audit cannot decide'
+        if stopped == 'maybe':
+            return 'after a return or exit that may run'
+        for block in stack:
+            if block.state == 'unknown':
+                return {'if': 'under an if the audit cannot decide', 'loop': 'in a loop',
+                        'case': 'in a case branch the audit cannot decide',
+                        'function': 'in a function body, which runs only when called',
+                        'group': 'in a subshell'}.get(block.kind, 'under a condition')
+        if run == 'unknown':
+            return 'after && or || on a condition the audit cannot decide'
+        return None
+
+    def _mentioned(self, text):
+        names = []
+        for match in _TRACKED_RE.finditer(text):
+            if match.group(1) not in names:
+                names.append(match.group(1))
+        for match in _DEFAULT_ASSIGN_RE.finditer(text):
+            if match.group(1) not in names:
+                names.append(match.group(1))
+        return names
+
+    def _assignments(self, words, command, path, number, raw, cond, reason, guards=()):
+        mentioned = self._mentioned(command)
+        if not mentioned:
+            return
+        handled = set()
+        head = words[0]
+        export = None
+        args = words
+        if head in ('export', 'declare', 'typeset', 'readonly', 'local'):
+            options = [w for w in words[1:] if w.startswith('-')]
+            args = [w for w in words[1:] if not w.startswith('-')]
+            flags = ''.join(o[1:] for o in options)
+            if head == 'export':
+                export = 'n' not in flags
+                if 'f' in flags:
+                    args = []
+            elif 'x' in flags:
+                export = True
+            elif head == 'local':
+                export = None
+        elif head == 'unset':
+            if '-f' not in words[1:]:
+                for word in words[1:]:
+                    if word in TRACKED:
+                        self._add(make_event('unset', word, path, number, raw), cond, reason, guards)
+                        handled.add(word)
+            args = []
+        else:
+            # Leading NAME=value words; with a command after them they only set that command's
+            # environment.
+            count = 0
+            while count < len(words) and _ASSIGN_RE.match(words[count]):
+                count += 1
+            if count < len(words):
+                args = []
+                for word in words[:count]:
+                    handled.add(_ASSIGN_RE.match(word).group(1))
+            else:
+                args = words
+        for word in args:
+            match = _ASSIGN_RE.match(word)
+            name = match.group(1) if match else word
+            if name not in TRACKED:
+                continue
+            handled.add(name)
+            if not match:
+                if export is not None:
+                    self._add(make_event('export', name, path, number, raw, export=export), cond, reason, guards)
+                continue
+            if match.group(2):
+                self._add(make_event('dynamic', name, path, number, raw, reason='appends (+=) to the value'),
+                          False, None)
+                continue
+            try:
+                parts = parse_word(match.group(3), self.account, assignment=True)
+            except Dynamic as exc:
+                self._add(make_event('dynamic', name, path, number, raw, reason='computes the value: %s' % exc),
+                          False, None)
+                continue
+            self._add(make_event('set', name, path, number, raw, parts=parts, export=export), cond, reason, guards)
+        for name in mentioned:
+            if name in handled:
+                continue
+            assign = re.match(r'^:\s+"?\$\{(%s):=([^$`"\'}\\]*)\}"?\s*$' % name, command.strip())
+            if assign and not cond:
+                # : ${VAR:=value} sets VAR when it is unset or empty.
+                self._add(make_event('set', name, path, number, raw, parts=[('lit', assign.group(2))], export=None),
+                          False, None, guards + (('-z', name),))
+                continue
+            if re.search(r'\$\{%s:?[=?]' % name, command):
+                reason = 'assigns it through ${%s:=...}' % name
+            elif head in ('echo', 'printf', ':', '[', '[[', 'test'):
+                continue
+            else:
+                reason = 'not a plain assignment (%s)' % head
+            self._add(make_event('dynamic', name, path, number, raw, reason=reason), False, None)
+
+    def _add(self, event, cond, reason, guards=()):
+        if cond and event['op'] in ('set', 'unset', 'export'):
+            event = dict(event, op='dynamic', reason='sets it %s' % reason)
+        elif guards and event['op'] in ('set', 'unset', 'export'):
+            event = dict(event, guards=[list(g) for g in guards])
+        self.events.append(event)
+
