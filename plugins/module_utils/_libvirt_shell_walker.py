@@ -33,22 +33,60 @@ _TRACKED_RE = re.compile(r'(?<![A-Za-z0-9_$])(?<!\$\{)(%s)(?![A-Za-z0-9_])' % '|
 _DEFAULT_ASSIGN_RE = re.compile(r'\$\{(%s):?[=?]' % '|'.join(TRACKED))
 _FUNC_RE = re.compile(r'^\s*(?:function\s+[^\s(){}]+(?:\s*\(\s*\))?|[^\s(){}=$]+\s*\(\s*\))\s*')
 
+# What _command() tells _walk() besides a Truth (the status of a test, ``true`` or ``false``): a
+# block keyword, a return/exit that stops the file, one that may stop it; None for anything else.
+_BLOCK = 'block'
+_STOP = 'stop'
+_MAYBE_STOP = 'maybe-stop'
 
-_TAKEN = {'true': 'yes', 'false': 'no', 'unknown': 'maybe'}
 
-def _negate(state):
-    """The opposite of a run state; a guard of one test is negated, anything else becomes unknown."""
-    if isinstance(state, tuple):
-        tests = state[1]
-        if len(tests) == 1:
-            op, name = tests[0]
-            return ('guard', (('-n' if op == '-z' else '-z', name),))
-        return 'unknown'
-    return {'true': 'false', 'false': 'true'}.get(state, 'unknown')
+class Truth:
+    """Whether a condition holds or a command runs, as far as the reader can tell.
+
+    The constants TRUE, FALSE and UNKNOWN (the reader cannot decide) say it of a condition, a
+    branch or a command; TRUE, FALSE and MAYBE of something that happened or not (an earlier
+    if/case branch ran, a return or exit ran).  ``Truth.guard(tests)`` is a condition made only
+    of tests of the tracked variables, ``(op, variable)`` with op ``-n`` or ``-z``: it is decided
+    when the events are applied in order, and holds when each test holds.  Constants are
+    compared with ``is``; only a guard has ``tests``.
+    """
+
+    __slots__ = ('name', 'tests')
+
+    def __init__(self, name, tests=()):
+        self.name = name
+        self.tests = tests
+
+    @classmethod
+    def guard(cls, tests):
+        return cls('guard', tuple(tests))
+
+    def negated(self):
+        """The opposite; a guard of one test is negated, anything else but TRUE/FALSE becomes UNKNOWN."""
+        if self is Truth.TRUE:
+            return Truth.FALSE
+        if self is Truth.FALSE:
+            return Truth.TRUE
+        if len(self.tests) == 1:
+            op, name = self.tests[0]
+            return Truth.guard((('-n' if op == '-z' else '-z', name),))
+        return Truth.UNKNOWN
+
+    def __repr__(self):
+        if self.tests:
+            return 'Truth.guard(%r)' % (self.tests,)
+        return 'Truth.%s' % self.name.upper()
+
+
+Truth.TRUE = Truth('true')
+Truth.FALSE = Truth('false')
+Truth.UNKNOWN = Truth('unknown')
+Truth.MAYBE = Truth('maybe')
 
 
 def _taken(state):
-    return _TAKEN[state] if not isinstance(state, tuple) else 'maybe'
+    """Whether a branch of condition ``state`` ran: TRUE, FALSE or (UNKNOWN, a guard) MAYBE."""
+    return state if state is Truth.TRUE or state is Truth.FALSE else Truth.MAYBE
 
 
 class _Block:
@@ -58,8 +96,8 @@ class _Block:
 
     def __init__(self, kind, state):
         self.kind = kind
-        self.state = state            # of the current branch: 'true', 'false' or 'unknown'
-        self.taken = _taken(state)    # if/case: whether an earlier branch ran: 'yes', 'no', 'maybe'
+        self.state = state            # of the current branch: a Truth (TRUE, FALSE, UNKNOWN, a guard)
+        self.taken = _taken(state)    # if/case: whether an earlier branch ran: TRUE, FALSE or MAYBE
         self.awaiting = False         # if/elif: the condition goes on until 'then'
         self.loop_var = None
         self.loop_items = None
@@ -81,9 +119,9 @@ class ShellWalker:
     # conditions ---------------------------------------------------------------------------------
 
     def _test(self, words, loop_values):
-        """'true', 'false' or 'unknown' for a test command (``[ ... ]``, ``test ...``)."""
+        """The Truth of a test command (``[ ... ]``, ``test ...``): TRUE, FALSE, UNKNOWN or a guard."""
         if not words:
-            return 'unknown'
+            return Truth.UNKNOWN
         negate = False
         if words[0] == '!':
             negate = True
@@ -95,12 +133,10 @@ class ShellWalker:
         elif words and words[0] == 'test':
             args = words[1:]
         else:
-            return 'unknown'
+            return Truth.UNKNOWN
         result = self._test_args(args, loop_values)
-        if negate and isinstance(result, tuple):
-            result = _negate(result)
-        elif negate and result != 'unknown':
-            result = 'false' if result == 'true' else 'true'
+        if negate:
+            result = result.negated()
         return result
 
     def _param(self, word):
@@ -122,36 +158,35 @@ class ShellWalker:
 
     def _test_args(self, args, loop_values):
         if args and args[0] == '!':
-            result = self._test_args(args[1:], loop_values)
-            return _negate(result) if result != 'unknown' else result
+            return self._test_args(args[1:], loop_values).negated()
         if len(args) == 2 and args[0] in ('-f', '-r', '-e', '-s', '-d', '-x'):
             word = args[1]
             if loop_values is not None and word.strip('"') in loop_values:
-                return 'true'
+                return Truth.TRUE
             try:
                 path = static_text(word, self.account)
             except Dynamic:
-                return 'unknown'
-            return 'true' if self.reader.test(args[0], path) else 'false'
+                return Truth.UNKNOWN
+            return Truth.TRUE if self.reader.test(args[0], path) else Truth.FALSE
         if len(args) in (1, 2) and tracked_ref(args[-1]) and (len(args) == 1 or args[0] in ('-n', '-z')):
             # A test of a tracked variable: decided when the events are applied, in order.
-            return ('guard', ((args[0] if len(args) == 2 else '-n', tracked_ref(args[-1])),))
+            return Truth.guard(((args[0] if len(args) == 2 else '-n', tracked_ref(args[-1])),))
         if len(args) == 2 and args[0] in ('-n', '-z'):
             value = self._param(args[1])
             if value is None:
-                return 'unknown'
-            return 'true' if bool(value) == (args[0] == '-n') else 'false'
+                return Truth.UNKNOWN
+            return Truth.TRUE if bool(value) == (args[0] == '-n') else Truth.FALSE
         if len(args) == 1:
             value = self._param(args[0])
             if value is None:
-                return 'unknown'
-            return 'true' if value else 'false'
+                return Truth.UNKNOWN
+            return Truth.TRUE if value else Truth.FALSE
         if len(args) == 3 and args[1] in ('=', '==', '!='):
             left, right = self._param(args[0]), self._param(args[2])
             if left is None or right is None:
-                return 'unknown'
-            return 'true' if (left == right) == (args[1] != '!=') else 'false'
-        return 'unknown'
+                return Truth.UNKNOWN
+            return Truth.TRUE if (left == right) == (args[1] != '!=') else Truth.FALSE
+        return Truth.UNKNOWN
 
     # walking ------------------------------------------------------------------------------------
 
@@ -207,7 +242,7 @@ class ShellWalker:
     def _walk(self, text, path, depth, conditional):
         lines = text.split('\n')
         stack = []
-        stopped = None          # 'maybe' after a return/exit that may run
+        stopped = None          # Truth.MAYBE after a return/exit that may run
         index = 0
         while index < len(lines):
             number = index + 1
@@ -231,49 +266,49 @@ class ShellWalker:
                     index += 1
                     if (body.lstrip('\t') if strip_tabs else body) == delimiter:
                         break
-            # chain: whether the previous command of an && / || list succeeded ('true', 'false',
-            # 'unknown'); run: whether the current command runs.
-            chain = 'true'
+            # chain: whether the previous command of an && / || list succeeded (a Truth: TRUE, FALSE,
+            # UNKNOWN or a guard); run: whether the current command runs.
+            chain = Truth.TRUE
             for command, joiner in commands:
                 if joiner == '&&':
                     run = chain
                 elif joiner == '||':
-                    run = _negate(chain)
+                    run = chain.negated()
                 elif joiner == '|':
-                    run = 'unknown'
+                    run = Truth.UNKNOWN
                 else:
-                    run = 'true'
-                if run == 'false':
+                    run = Truth.TRUE
+                if run is Truth.FALSE:
                     # Skipped: the list's status stays what it was.
                     continue
                 outcome = self._command(command, path, number, logical, depth, conditional, stack, run,
                                         stopped, joiner)
-                if outcome == 'stop':
+                if outcome == _STOP:
                     return
-                if outcome == 'maybe-stop':
-                    stopped = 'maybe'
+                if outcome == _MAYBE_STOP:
+                    stopped = Truth.MAYBE
                     outcome = None
-                if outcome in ('true', 'false') or isinstance(outcome, tuple):
-                    chain = outcome if run == 'true' else 'unknown'
-                elif outcome == 'block':
-                    chain = 'true'
+                if isinstance(outcome, Truth) and outcome is not Truth.UNKNOWN:  # TRUE, FALSE or a guard
+                    chain = outcome if run is Truth.TRUE else Truth.UNKNOWN
+                elif outcome == _BLOCK:
+                    chain = Truth.TRUE
                 else:
-                    chain = 'unknown'
+                    chain = Truth.UNKNOWN
 
     def _state(self, stack, run):
-        """'true', 'false', 'unknown', or ('guard', tests) when only tests of tracked variables decide."""
+        """TRUE, FALSE, UNKNOWN, or a guard when only tests of tracked variables decide."""
         states = [b.state for b in stack] + [run]
-        if 'false' in states:
-            return 'false'
-        if 'unknown' in states:
-            return 'unknown'
-        tests = tuple(t for state in states if isinstance(state, tuple) for t in state[1])
-        return ('guard', tests) if tests else 'true'
+        if Truth.FALSE in states:
+            return Truth.FALSE
+        if Truth.UNKNOWN in states:
+            return Truth.UNKNOWN
+        tests = tuple(t for state in states for t in state.tests)
+        return Truth.guard(tests) if tests else Truth.TRUE
 
     def _command(self, command, path, number, raw, depth, conditional, stack, run, stopped, joiner):
         words = split_words(command)
         if not words:
-            return 'block'
+            return _BLOCK
         # Keywords that open a branch, and case patterns.
         while words:
             head = words[0]
@@ -283,101 +318,102 @@ class ShellWalker:
             elif head == 'do':
                 pass
             elif head == 'else' and top is not None and top.kind == 'if':
-                top.state = {'yes': 'false', 'no': 'true'}.get(top.taken, 'unknown')
-                top.taken = 'yes' if top.taken == 'no' else top.taken
+                top.state = top.taken.negated()   # runs when no earlier branch ran
+                top.taken = Truth.TRUE if top.taken is Truth.FALSE else top.taken
             elif head in ('{', '(') and (len(words) == 1 or head == '('):
-                stack.append(_Block('group', 'true' if head == '{' else 'unknown'))
+                stack.append(_Block('group', Truth.TRUE if head == '{' else Truth.UNKNOWN))
             elif top is not None and top.kind == 'case' and head.endswith(')') and head != ')':
                 pattern = head[:-1].lstrip('(')
                 if top.case_word is None:
-                    top.state = 'unknown'
-                elif top.taken == 'yes':
-                    top.state = 'false'
+                    top.state = Truth.UNKNOWN
+                elif top.taken is Truth.TRUE:
+                    top.state = Truth.FALSE
                 elif any(fnmatch.fnmatchcase(top.case_word, p) for p in pattern.split('|')):
-                    top.state = 'true'
-                    top.taken = 'yes'
+                    top.state = Truth.TRUE
+                    top.taken = Truth.TRUE
                 else:
-                    top.state = 'false'
+                    top.state = Truth.FALSE
             else:
                 break
             words = words[1:]
         if not words:
-            return 'block'
+            return _BLOCK
         head = words[0]
         top = stack[-1] if stack else None
         if head in ('fi', 'done', 'esac', '}', ')'):
             if stack:
                 stack.pop()
-            return 'block'
+            return _BLOCK
         if top is not None and top.kind == 'if' and top.awaiting and joiner in ('&&', '||'):
             # More of an if/elif condition: `if [ a ] && [ b ]; then`.
             result = self._test(words, self._loop_values(stack))
             pair = (top.state, result)
             if joiner == '&&':
-                top.state = 'false' if 'false' in pair else ('true' if pair == ('true', 'true') else 'unknown')
+                top.state = (Truth.FALSE if Truth.FALSE in pair else
+                             Truth.TRUE if pair == (Truth.TRUE, Truth.TRUE) else Truth.UNKNOWN)
             else:
-                top.state = 'true' if 'true' in pair else ('false' if pair == ('false', 'false') else 'unknown')
-            top.taken = _taken(top.state) if top.taken != 'maybe' else 'maybe'
-            return 'block'
+                top.state = (Truth.TRUE if Truth.TRUE in pair else
+                             Truth.FALSE if pair == (Truth.FALSE, Truth.FALSE) else Truth.UNKNOWN)
+            top.taken = _taken(top.state) if top.taken is not Truth.MAYBE else Truth.MAYBE
+            return _BLOCK
         if head == 'if':
             block = _Block('if', self._test(words[1:], self._loop_values(stack)))
             block.awaiting = True
             stack.append(block)
-            return 'block'
+            return _BLOCK
         if head == 'elif':
             if top is not None and top.kind == 'if':
                 result = self._test(words[1:], self._loop_values(stack))
-                if top.taken == 'yes':
-                    top.state = 'false'
-                elif top.taken == 'no':
+                if top.taken is Truth.TRUE:
+                    top.state = Truth.FALSE
+                elif top.taken is Truth.FALSE:
                     top.state = result
                     top.taken = _taken(result)
                 else:
-                    top.state = 'false' if result == 'false' else 'unknown'
+                    top.state = Truth.FALSE if result is Truth.FALSE else Truth.UNKNOWN
                 top.awaiting = True
-            return 'block'
+            return _BLOCK
         if head in ('while', 'until'):
-            stack.append(_Block('loop', 'unknown'))
-            return 'block'
+            stack.append(_Block('loop', Truth.UNKNOWN))
+            return _BLOCK
         if head == 'for':
             stack.append(self._for(words))
-            return 'block'
+            return _BLOCK
         if head == 'case':
-            block = _Block('case', 'false')
-            block.taken = 'no'
+            block = _Block('case', Truth.FALSE)
             if len(words) >= 2 and words[1].strip('"') in ('$-', '${-}'):
                 block.case_word = SHELL_FLAGS
             stack.append(block)
-            return 'block'
+            return _BLOCK
         if _FUNC_RE.match(command) and not _ASSIGN_RE.match(head):
-            stack.append(_Block('function', 'unknown'))
+            stack.append(_Block('function', Truth.UNKNOWN))
             if command.rstrip().endswith('}'):
                 stack.pop()
-            return 'block'
+            return _BLOCK
 
         state = self._state(stack, run)
-        if state == 'false':
+        if state is Truth.FALSE:
             return None
-        guards = state[1] if isinstance(state, tuple) else ()
-        cond = conditional or state == 'unknown' or stopped == 'maybe'
+        guards = state.tests
+        cond = conditional or state is Truth.UNKNOWN or stopped is Truth.MAYBE
         reason = self._condition_reason(stack, run, conditional, stopped)
 
         if head in ('[', '[[', 'test', '!'):
             result = self._test(words, self._loop_values(stack))
-            return result if state == 'true' else 'unknown'
+            return result if state is Truth.TRUE else Truth.UNKNOWN
         if guards and head in ('.', 'source', 'return', 'exit', 'eval'):
             cond = True
             reason = 'under a test of %s' % ', '.join(sorted(set(t[1] for t in guards)))
         if head in ('true', ':') and len(words) == 1:
-            return 'true'
+            return Truth.TRUE
         if head == 'false' and len(words) == 1:
-            return 'false'
+            return Truth.FALSE
         if head in ('.', 'source'):
             loop = next((b for b in reversed(stack) if b.loop_items is not None), None)
             self._source(words, path, number, raw, depth, cond, loop)
             return None
         if head in ('return', 'exit'):
-            return 'maybe-stop' if cond else 'stop'
+            return _MAYBE_STOP if cond else _STOP
         if head == 'eval':
             names = self._mentioned(command)
             for name in names:
@@ -391,7 +427,7 @@ class ShellWalker:
         return None
 
     def _for(self, words):
-        block = _Block('loop', 'unknown')
+        block = _Block('loop', Truth.UNKNOWN)
         if len(words) >= 4 and words[2] == 'in':
             items = []
             for word in words[3:]:
@@ -405,7 +441,7 @@ class ShellWalker:
                     items.append(text)
             block.loop_var = words[1]
             block.loop_items = items
-            block.state = 'true' if items else 'false'
+            block.state = Truth.TRUE if items else Truth.FALSE
         return block
 
     def _loop_values(self, stack):
@@ -418,15 +454,15 @@ class ShellWalker:
     def _condition_reason(self, stack, run, conditional, stopped):
         if conditional:
             return 'in a file sourced under a condition the audit cannot decide'
-        if stopped == 'maybe':
+        if stopped is Truth.MAYBE:
             return 'after a return or exit that may run'
         for block in stack:
-            if block.state == 'unknown':
+            if block.state is Truth.UNKNOWN:
                 return {'if': 'under an if the audit cannot decide', 'loop': 'in a loop',
                         'case': 'in a case branch the audit cannot decide',
                         'function': 'in a function body, which runs only when called',
                         'group': 'in a subshell'}.get(block.kind, 'under a condition')
-        if run == 'unknown':
+        if run is Truth.UNKNOWN:
             return 'after && or || on a condition the audit cannot decide'
         return None
 
