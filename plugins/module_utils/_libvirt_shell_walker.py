@@ -104,6 +104,25 @@ class _Block:
         self.case_word = None
 
 
+class _FileWalk:
+    """Where the walk of one file stands: the file, the line being run, the open blocks."""
+
+    __slots__ = ('path', 'depth', 'conditional', 'stack', 'stopped', 'number', 'raw')
+
+    def __init__(self, path, depth, conditional):
+        self.path = path
+        self.depth = depth                # how many . / source deep
+        self.conditional = conditional    # sourced under a condition the reader cannot decide
+        self.stack = []                   # the open _Blocks, innermost last
+        self.stopped = None               # Truth.MAYBE after a return/exit that may run
+        self.number = 0                   # the line being run (its first line when continued)
+        self.raw = ''                     # its text, continuation lines joined
+
+    def event(self, op, variable, **extra):
+        """An event of the line being run."""
+        return make_event(op, variable, self.path, self.number, self.raw, **extra)
+
+
 class ShellWalker:
     """Walks shell startup files in the order a shell runs them, producing events."""
 
@@ -196,7 +215,7 @@ class ShellWalker:
             text = self.reader.read(path)
         except (IOError, OSError, ValueError) as exc:
             self.events.append(make_event('not_followed', None, path, 0, '',
-                                      reason='cannot be read: %s' % (getattr(exc, 'strerror', None) or exc)))
+                                          reason='cannot be read: %s' % (getattr(exc, 'strerror', None) or exc)))
             return True
         if text is None:
             return False
@@ -208,12 +227,12 @@ class ShellWalker:
             self.active.pop()
         return True
 
-    def _unfollowed(self, path, number, raw, reason):
+    def _unfollowed(self, walk, reason):
         """A source the reader cannot follow: whatever it sets cannot be told."""
         for name in TRACKED:
-            self.events.append(make_event('dynamic', name, path, number, raw, reason=reason))
+            self.events.append(walk.event('dynamic', name, reason=reason))
 
-    def _source(self, words, path, number, raw, depth, conditional, loop):
+    def _source(self, words, walk, conditional, loop):
         if len(words) < 2 or not self.follow:
             return
         target = words[1]
@@ -224,25 +243,22 @@ class ShellWalker:
             try:
                 items = [static_text(target, self.account)]
             except Dynamic as exc:
-                self._unfollowed(path, number, raw, 'sources a file named by %s, which the audit cannot follow'
-                                 % exc)
+                self._unfollowed(walk, 'sources a file named by %s, which the audit cannot follow' % exc)
                 return
         for item in items:
             if not os.path.isabs(item):
-                self._unfollowed(path, number, raw, 'sources %s, a relative path the shell looks up in PATH and '
-                                                    'the working directory' % item)
+                self._unfollowed(walk, 'sources %s, a relative path the shell looks up in PATH and '
+                                       'the working directory' % item)
                 continue
-            if depth >= MAX_DEPTH or item in self.active:
-                self._unfollowed(path, number, raw, 'sources %s again or too deep to follow' % item)
+            if walk.depth >= MAX_DEPTH or item in self.active:
+                self._unfollowed(walk, 'sources %s again or too deep to follow' % item)
                 continue
-            if not self.run_file(item, depth + 1, conditional) and not conditional:
-                self.events.append(make_event('not_followed', None, path, number, raw,
-                                          reason='sources %s, which does not exist' % item))
+            if not self.run_file(item, walk.depth + 1, conditional) and not conditional:
+                self.events.append(walk.event('not_followed', None, reason='sources %s, which does not exist' % item))
 
     def _walk(self, text, path, depth, conditional):
         lines = text.split('\n')
-        stack = []
-        stopped = None          # Truth.MAYBE after a return/exit that may run
+        walk = _FileWalk(path, depth, conditional)
         index = 0
         while index < len(lines):
             number = index + 1
@@ -266,6 +282,8 @@ class ShellWalker:
                     index += 1
                     if (body.lstrip('\t') if strip_tabs else body) == delimiter:
                         break
+            walk.number = number
+            walk.raw = logical
             # chain: whether the previous command of an && / || list succeeded (a Truth: TRUE, FALSE,
             # UNKNOWN or a guard); run: whether the current command runs.
             chain = Truth.TRUE
@@ -281,12 +299,11 @@ class ShellWalker:
                 if run is Truth.FALSE:
                     # Skipped: the list's status stays what it was.
                     continue
-                outcome = self._command(command, path, number, logical, depth, conditional, stack, run,
-                                        stopped, joiner)
+                outcome = self._command(walk, command, run, joiner)
                 if outcome == _STOP:
                     return
                 if outcome == _MAYBE_STOP:
-                    stopped = Truth.MAYBE
+                    walk.stopped = Truth.MAYBE
                     outcome = None
                 if isinstance(outcome, Truth) and outcome is not Truth.UNKNOWN:  # TRUE, FALSE or a guard
                     chain = outcome if run is Truth.TRUE else Truth.UNKNOWN
@@ -305,7 +322,13 @@ class ShellWalker:
         tests = tuple(t for state in states for t in state.tests)
         return Truth.guard(tests) if tests else Truth.TRUE
 
-    def _command(self, command, path, number, raw, depth, conditional, stack, run, stopped, joiner):
+    def _command(self, walk, command, run, joiner):
+        """Run one command of ``walk``'s line: a Truth (of a test), _BLOCK, _STOP, _MAYBE_STOP or None.
+
+        ``run`` is the Truth of whether it runs (after ``&&``/``||``), ``joiner`` what joins it to the
+        command before it.
+        """
+        stack = walk.stack
         words = split_words(command)
         if not words:
             return _BLOCK
@@ -395,8 +418,8 @@ class ShellWalker:
         if state is Truth.FALSE:
             return None
         guards = state.tests
-        cond = conditional or state is Truth.UNKNOWN or stopped is Truth.MAYBE
-        reason = self._condition_reason(stack, run, conditional, stopped)
+        cond = walk.conditional or state is Truth.UNKNOWN or walk.stopped is Truth.MAYBE
+        reason = self._condition_reason(walk, run)
 
         if head in ('[', '[[', 'test', '!'):
             result = self._test(words, self._loop_values(stack))
@@ -410,20 +433,18 @@ class ShellWalker:
             return Truth.FALSE
         if head in ('.', 'source'):
             loop = next((b for b in reversed(stack) if b.loop_items is not None), None)
-            self._source(words, path, number, raw, depth, cond, loop)
+            self._source(words, walk, cond, loop)
             return None
         if head in ('return', 'exit'):
             return _MAYBE_STOP if cond else _STOP
         if head == 'eval':
             names = self._mentioned(command)
             for name in names:
-                self.events.append(make_event('dynamic', name, path, number, raw,
-                                          reason='eval computes what it sets'))
+                self.events.append(walk.event('dynamic', name, reason='eval computes what it sets'))
             if not names:
-                self.events.append(make_event('not_followed', None, path, number, raw,
-                                          reason='eval runs text the audit cannot read'))
+                self.events.append(walk.event('not_followed', None, reason='eval runs text the audit cannot read'))
             return None
-        self._assignments(words, command, path, number, raw, cond, reason, guards)
+        self._assignments(words, command, walk, cond, reason, guards)
         return None
 
     def _for(self, words):
@@ -451,12 +472,12 @@ class ShellWalker:
                 values.extend(['$' + block.loop_var, '${%s}' % block.loop_var])
         return values
 
-    def _condition_reason(self, stack, run, conditional, stopped):
-        if conditional:
+    def _condition_reason(self, walk, run):
+        if walk.conditional:
             return 'in a file sourced under a condition the audit cannot decide'
-        if stopped is Truth.MAYBE:
+        if walk.stopped is Truth.MAYBE:
             return 'after a return or exit that may run'
-        for block in stack:
+        for block in walk.stack:
             if block.state is Truth.UNKNOWN:
                 return {'if': 'under an if the audit cannot decide', 'loop': 'in a loop',
                         'case': 'in a case branch the audit cannot decide',
@@ -476,7 +497,7 @@ class ShellWalker:
                 names.append(match.group(1))
         return names
 
-    def _assignments(self, words, command, path, number, raw, cond, reason, guards=()):
+    def _assignments(self, words, command, walk, cond, reason, guards=()):
         mentioned = self._mentioned(command)
         if not mentioned:
             return
@@ -500,7 +521,7 @@ class ShellWalker:
             if '-f' not in words[1:]:
                 for word in words[1:]:
                     if word in TRACKED:
-                        self._add(make_event('unset', word, path, number, raw), cond, reason, guards)
+                        self._add(walk.event('unset', word), cond, reason, guards)
                         handled.add(word)
             args = []
         else:
@@ -523,26 +544,24 @@ class ShellWalker:
             handled.add(name)
             if not match:
                 if export is not None:
-                    self._add(make_event('export', name, path, number, raw, export=export), cond, reason, guards)
+                    self._add(walk.event('export', name, export=export), cond, reason, guards)
                 continue
             if match.group(2):
-                self._add(make_event('dynamic', name, path, number, raw, reason='appends (+=) to the value'),
-                          False, None)
+                self._add(walk.event('dynamic', name, reason='appends (+=) to the value'), False, None)
                 continue
             try:
                 parts = parse_word(match.group(3), self.account, assignment=True)
             except Dynamic as exc:
-                self._add(make_event('dynamic', name, path, number, raw, reason='computes the value: %s' % exc),
-                          False, None)
+                self._add(walk.event('dynamic', name, reason='computes the value: %s' % exc), False, None)
                 continue
-            self._add(make_event('set', name, path, number, raw, parts=parts, export=export), cond, reason, guards)
+            self._add(walk.event('set', name, parts=parts, export=export), cond, reason, guards)
         for name in mentioned:
             if name in handled:
                 continue
             assign = re.match(r'^:\s+"?\$\{(%s):=([^$`"\'}\\]*)\}"?\s*$' % name, command.strip())
             if assign and not cond:
                 # : ${VAR:=value} sets VAR when it is unset or empty.
-                self._add(make_event('set', name, path, number, raw, parts=[('lit', assign.group(2))], export=None),
+                self._add(walk.event('set', name, parts=[('lit', assign.group(2))], export=None),
                           False, None, guards + (('-z', name),))
                 continue
             if re.search(r'\$\{%s:?[=?]' % name, command):
@@ -551,7 +570,7 @@ class ShellWalker:
                 continue
             else:
                 reason = 'not a plain assignment (%s)' % head
-            self._add(make_event('dynamic', name, path, number, raw, reason=reason), False, None)
+            self._add(walk.event('dynamic', name, reason=reason), False, None)
 
     def _add(self, event, cond, reason, guards=()):
         if cond and event['op'] in ('set', 'unset', 'export'):
