@@ -276,9 +276,7 @@ def static_text(word, account):
     return ''.join(p[1] for p in parts)
 
 
-
 def tracked_ref(word):
     """The tracked variable a word reads exactly (``"$VAR"``, ``${VAR}``), else None."""
     match = re.match(r'^"?\$(?:\{(%s)\}|(%s))"?$' % ('|'.join(TRACKED), '|'.join(TRACKED)), word)
     return (match.group(1) or match.group(2)) if match else None
-

@@ -578,4 +578,3 @@ class ShellWalker:
         elif guards and event['op'] in ('set', 'unset', 'export'):
             event = dict(event, guards=[list(g) for g in guards])
         self.events.append(event)
-
