@@ -295,6 +295,7 @@ def _check_embed(parts, settings):
         exact_first = [index for index, pair in enumerate(parts.pairs) if pair[0] == 'root'][:1]
         any_first = [index for index, pair in enumerate(parts.pairs) if pair[0].lower() == 'root'][:1]
         if exact_first != any_first:
+            # Lazy downward import: the host's libvirt is asked only here, not when the rules load.
             from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_host
 
             host = _libvirt_host.libvirt_version()
