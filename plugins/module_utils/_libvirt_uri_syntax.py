@@ -417,6 +417,8 @@ class Parts:
         }
 
 
+# ------------------------------------------------------------------ IPv6 hosts (libxml2 does not check them)
+
 def _valid_ipv4(text):
     parts = text.split('.')
     if len(parts) != 4:
