@@ -63,14 +63,16 @@ from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_ur
     RULE_CONFIG_QUOTING,
     RULE_SYNTAX,
     URIError,
-    _WHITESPACE_NAMES,
-    _Parts,
-    _Raw,
-    _SyntaxFailure,
-    _check_text,
-    _libxml2_parse,
-    _show,
-    _text,
+    WHITESPACE_NAMES as _WHITESPACE_NAMES,
+    check_text as _check_text,
+    printable as _show,
+    uri_text as _text,
+)
+from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_uri_syntax import (
+    Parts as _Parts,
+    Raw as _Raw,
+    SyntaxFailure as _SyntaxFailure,
+    libxml2_parse as _libxml2_parse,
 )
 
 #: The file virt-admin reads as root (another account reads ADMIN_CONF_NAME under its config directory).

@@ -117,11 +117,11 @@ def check_uri(uri, what='uri', context=None):
     admin = context.pop('admin', False)
     if not admin and is_plain_uri(uri, context):
         return
-    # Imported here: the URI rules, and for an admin URI libvirt's resolution code too, are only loaded
-    # by the runs that check a URI outside the plain shape, which keeps them out of most runs' start-up.
+    # Lazy downward import: the URI rules load only for a URI outside the plain shape, not at every start-up.
     from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_uri as libvirt_uri
     try:
         if admin:
+            # Lazy downward import: the admin rules and libvirt's resolution code load only for an admin URI.
             from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_admin import check_admin_uri
             check_admin_uri(uri)
         else:
@@ -189,6 +189,7 @@ def check_remote_setting(key, value, what=None):
     """
     if value is None or value == '':
         return value
+    # Lazy downward import: the URI rules load only to check a remote_mode or remote_proxy value to write.
     from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_uri as libvirt_uri
     check = {'remote_mode': libvirt_uri.check_remote_mode, 'remote_proxy': libvirt_uri.check_remote_proxy}[key]
     try:

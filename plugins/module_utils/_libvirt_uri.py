@@ -14,7 +14,9 @@ parser), strips the brackets of an IPv6 host, splits the query into
 parameters itself, and then applies a handful of rules before any driver
 is contacted (``virConnectOpenInternal``), and a few more in the client
 side of the remote driver (``remoteSplitURIScheme``, ``doRemoteOpen``).
-This module re-implements those rules in pure Python:
+The parsing (libxml2's grammar and libvirt's ``virURIParse``) is in
+``_libvirt_uri_syntax.py``; this module re-implements the rules on top of
+it in pure Python:
 
 ``parse_uri(uri)``
     Split a URI into its parts (a dict), refusing what libvirt cannot
@@ -61,10 +63,18 @@ libvirt's own wording, and ``error.libvirt_message`` holds exactly the text
 """
 
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_errors import LibvirtClientError
-
-# How bytes that are not UTF-8 are carried in text: lone surrogates, so they are written back unchanged.
-_UNDECODABLE = 'surrogateescape'
-
+from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_uri_syntax import (
+    DIGIT,
+    HOST_CHARS,
+    INT_MAX,
+    INT_MIN,
+    UNDECODABLE,
+    Parts,
+    SyntaxFailure,
+    libxml2_parse,
+    pct_escape,
+    valid_ipv6,
+)
 
 #: Transports known to libvirt's remote driver, in the order its error message lists them.
 TRANSPORTS = ('tls', 'unix', 'ssh', 'ext', 'tcp', 'libssh2', 'libssh')
@@ -127,23 +137,7 @@ RULE_EMBED = 'embed'
 RULE_ESX = 'esx'
 RULE_PART = 'part'
 
-_INT_MAX = 2147483647
-_INT_MIN = -2147483648
-
-_ALPHA = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'
-_DIGIT = '0123456789'
-_HEX = '0123456789abcdefABCDEF'
-# RFC 3986 classes, as libxml2 2.9 tests them.
-_UNRESERVED = _ALPHA + _DIGIT + '-._~'
-_SUB_DELIMS = "!$&'()*+,;="
-_SCHEME_CHARS = _ALPHA + _DIGIT + '+-.'
-_USERINFO_CHARS = _UNRESERVED + _SUB_DELIMS + ':'
-_HOST_CHARS = _UNRESERVED + _SUB_DELIMS
-_PCHAR_CHARS = _UNRESERVED + _SUB_DELIMS + ':@'
-_QUERY_CHARS = _PCHAR_CHARS + '/?'
-_FRAGMENT_CHARS = _QUERY_CHARS + '[]'
-
-_WHITESPACE_NAMES = {
+WHITESPACE_NAMES = {
     ' ': 'a space',
     '\t': 'a tab',
     '\n': 'a line feed (LF)',
@@ -153,7 +147,7 @@ _WHITESPACE_NAMES = {
     '\x00': 'a NUL character',
 }
 
-_URI_FORM = 'driver[+transport]://[user@][host][:port]/[path][?param=value&...]'
+URI_FORM = 'driver[+transport]://[user@][host][:port]/[path][?param=value&...]'
 
 
 class URIError(LibvirtClientError, ValueError):
@@ -176,7 +170,8 @@ class URIError(LibvirtClientError, ValueError):
 
 # ------------------------------------------------------------------ helpers
 
-def _text(value):
+def uri_text(value):
+    """``value`` as text (bytes must be UTF-8); URIError for anything else."""
     if isinstance(value, str):
         return value
     if isinstance(value, bytes):
@@ -188,7 +183,7 @@ def _text(value):
                    rule=RULE_TYPE)
 
 
-def _show(text):
+def printable(text):
     """Render ``text`` for a message: as is, unless it holds control characters."""
     if all(' ' <= ch != '\x7f' for ch in text):
         return text
@@ -207,87 +202,6 @@ def _show(text):
     return ''.join(out)
 
 
-def _scan(s, i, allowed):
-    """Advance over ``allowed`` characters and %XX escapes, like libxml2's NEXT loops."""
-    n = len(s)
-    while i < n:
-        ch = s[i]
-        if ch in allowed:
-            i += 1
-        elif ch == '%' and i + 2 < n and s[i + 1] in _HEX and s[i + 2] in _HEX:
-            i += 3
-        else:
-            break
-    return i
-
-
-def _utf8(text):
-    try:
-        return bytearray(text.encode('utf-8', _UNDECODABLE))
-    except UnicodeError:
-        return bytearray(text.encode('utf-8', 'replace'))
-
-
-def _pct_escape(ch):
-    return ''.join('%%%02X' % b for b in _utf8(ch))
-
-
-def _unescape(raw):
-    """Percent-decode ``raw`` the way libvirt ends up seeing it.
-
-    libxml2's xmlURIUnescapeString turns each %XX into a byte; libvirt then
-    uses the bytes as a C string, so a %00 ends the value there.  Bytes are
-    read as UTF-8; bytes that are not UTF-8 are kept as lone surrogates
-    (Python 3) so that build_uri writes them back as the same %XX.
-    """
-    data = bytearray()
-    i = 0
-    n = len(raw)
-    while i < n:
-        ch = raw[i]
-        if ch == '%' and n - i > 2 and raw[i + 1] in _HEX and raw[i + 2] in _HEX:
-            data.append(int(raw[i + 1:i + 3], 16))
-            i += 3
-        else:
-            data.extend(_utf8(ch))
-            i += 1
-    if 0 in data:
-        data = data[:data.index(0)]
-    return bytes(data).decode('utf-8', _UNDECODABLE)
-
-
-def _split_params(query):
-    """Split a raw query into (name, value) pairs exactly as libvirt's virURIParseParams does.
-
-    ``&`` separates parameters; ``;`` does too, but only when no ``&``
-    follows.  ``name`` alone means an empty value; ``=value`` is ignored.
-    """
-    pairs = []
-    if not query:
-        return pairs
-    i = 0
-    n = len(query)
-    while i < n:
-        end = query.find('&', i)
-        if end < 0:
-            end = query.find(';', i)
-        if end < 0:
-            end = n
-        eq = query.find('=', i)
-        if eq >= end:
-            eq = -1
-        if end == i:
-            pass
-        elif eq < 0:
-            pairs.append((_unescape(query[i:end]), ''))
-        elif eq == i:
-            pass
-        else:
-            pairs.append((_unescape(query[i:eq]), _unescape(query[eq + 1:end])))
-        i = end + 1
-    return pairs
-
-
 def _strtol_int(value):
     """True when libvirt's virStrToLong_i(value, NULL, 10) accepts ``value``."""
     i = 0
@@ -297,358 +211,56 @@ def _strtol_int(value):
     if i < n and value[i] in '+-':
         i += 1
     start = i
-    while i < n and value[i] in _DIGIT:
+    while i < n and value[i] in DIGIT:
         i += 1
     if i == start or i != n:
         return False
     number = int(value.strip())
-    return _INT_MIN <= number <= _INT_MAX
-
-
-def _valid_ipv4(text):
-    parts = text.split('.')
-    if len(parts) != 4:
-        return False
-    for part in parts:
-        if (not part or len(part) > 3 or any(ch not in _DIGIT for ch in part) or int(part) > 255 or
-                (len(part) > 1 and part[0] == '0')):
-            return False
-    return True
-
-
-def _valid_ipv6(text):
-    """True for an IPv6 address in any RFC 4291 text form, optionally with a %zone."""
-    address, sep, zone = text.partition('%')
-    if sep and (not zone or any(ch not in _UNRESERVED for ch in zone)):
-        return False
-    if address.count('::') > 1:
-        return False
-    if '.' in address:
-        head, colon, tail = address.rpartition(':')
-        if not colon or not _valid_ipv4(tail):
-            return False
-        address = head + ':0:0'
-    if '::' in address:
-        left, right = address.split('::')
-        groups = (left.split(':') if left else []) + (right.split(':') if right else [])
-        if len(groups) > 7:
-            return False
-    else:
-        groups = address.split(':')
-        if len(groups) != 8:
-            return False
-    return all(1 <= len(group) <= 4 and all(ch in _HEX for ch in group) for group in groups)
-
-
-# ------------------------------------------------------------------ libxml2 grammar
-
-class _Raw:
-    """The raw (still percent-encoded) parts of a URI as libxml2 2.9 splits them."""
-
-    def __init__(self):
-        self.scheme = None
-        self.user = None
-        self.user_text = None
-        self.host = None
-        self.port = None
-        self.path = None
-        self.query = None
-        self.fragment = None
-
-
-class _SyntaxFailure(LibvirtClientError):
-    """libxml2's parser refused a URI; ``reason`` says where and why."""
-
-    rule = 'syntax'
-
-    def __init__(self, reason):
-        super().__init__(reason)
-        self.reason = reason
-
-
-def _char_reason(s, i, where):
-    ch = s[i]
-    if ch == '%':
-        return ("'%%' at position %d in the %s is not followed by two hexadecimal digits "
-                "(write %%25 for a literal '%%')" % (i, where))
-    if ch == '#':
-        return "a second '#' at position %d (write %%23 for a literal '#')" % i
-    if ch in '[]':
-        return ("'%s' at position %d: brackets are only allowed around an IPv6 host "
-                "(write %s otherwise)" % (ch, i, _pct_escape(ch)))
-    if ch == '@':
-        return ("unexpected '@' at position %d: only one '@' may separate the user from the "
-                "host (write %%40 for a literal '@')" % i)
-    return ("character '%s' at position %d is not allowed in the %s (write it as %s)"
-            % (ch, i, where, _pct_escape(ch)))
-
-
-def _authority_text(s, start):
-    end = start
-    while end < len(s) and s[end] not in '/?#':
-        end += 1
-    text = s[start:end]
-    return text[text.rfind('@') + 1:]
-
-
-def _ipv6_reason(s, start):
-    """A hint when the host part of the authority looks like a bare IPv6 address."""
-    hostport = _authority_text(s, start)
-    if hostport.count(':') >= 2 and not hostport.startswith('['):
-        return ("the host '%s' looks like an IPv6 address, which must be enclosed in brackets, "
-                "e.g. qemu+ssh://[%s]/system" % (hostport, hostport))
-    return None
-
-
-def _parse_authority(s, i, raw):
-    """authority = [ userinfo "@" ] host [ ":" port ]  (xmlParse3986Authority)."""
-    start = i
-    n = len(s)
-    j = _scan(s, i, _USERINFO_CHARS)
-    if j < n and s[j] == '@':
-        raw.user = s[i:j]
-        # libxml2 2.9 unescapes an empty user name with length 0, which it
-        # reads as "the whole rest of the string": libvirt then sees '@...'.
-        raw.user_text = raw.user or s[j:]
-        i = j + 1
-    host_start = i
-    if i < n and s[i] == '[':
-        close = s.find(']', i + 1)
-        if close < 0:
-            raise _SyntaxFailure("the '[' at position %d opening an IPv6 host is never closed "
-                                 "with ']'" % i)
-        i = close + 1
-    else:
-        i = _scan(s, i, _HOST_CHARS)
-    raw.host = s[host_start:i] if i > host_start else None
-    if i < n and s[i] == ':':
-        port_start = i + 1
-        j = port_start
-        while j < n and s[j] in _DIGIT:
-            j += 1
-        if j == port_start:
-            reason = _ipv6_reason(s, start)
-            if reason:
-                raise _SyntaxFailure(reason)
-            if j == n or s[j] in '/?#':
-                raise _SyntaxFailure("the port after ':' at position %d is empty (remove the "
-                                     "':' or give a port number)" % i)
-            raise _SyntaxFailure("the port after ':' must be a decimal number, found '%s'"
-                                 % _port_text(s, port_start))
-        if int(s[port_start:j]) > _INT_MAX:
-            raise _SyntaxFailure('port %s is out of range (1-65535)' % s[port_start:j])
-        raw.port = s[port_start:j]
-        i = j
-        if i < n and s[i] not in '/?#':
-            reason = _ipv6_reason(s, start)
-            if reason:
-                raise _SyntaxFailure(reason)
-            raise _SyntaxFailure("the port after ':' must be a decimal number, found '%s'"
-                                 % _port_text(s, port_start))
-    if i < n and s[i] not in '/?#':
-        reason = _ipv6_reason(s, start)
-        if reason:
-            raise _SyntaxFailure(reason)
-        raise _SyntaxFailure(_char_reason(s, i, 'host'))
-    return i
-
-
-def _port_text(s, i):
-    j = i
-    while j < len(s) and s[j] not in '/?#':
-        j += 1
-    return s[i:j]
-
-
-def _parse_tail(s, i, raw):
-    """[ "?" query ] [ "#" fragment ] end."""
-    if i < len(s) and s[i] == '?':
-        j = _scan(s, i + 1, _QUERY_CHARS)
-        raw.query = s[i + 1:j]
-        i = j
-    if i < len(s) and s[i] == '#':
-        j = _scan(s, i + 1, _FRAGMENT_CHARS)
-        raw.fragment = s[i + 1:j]
-        i = j
-        if i < len(s):
-            raise _SyntaxFailure(_char_reason(s, i, 'fragment'))
-    if i < len(s):
-        where = 'query' if raw.query is not None else 'path'
-        raise _SyntaxFailure(_char_reason(s, i, where))
-
-
-def _parse_path_segments(s, i):
-    """*( "/" segment ) after an optional first segment, as the path productions do."""
-    i = _scan(s, i, _PCHAR_CHARS)
-    while i < len(s) and s[i] == '/':
-        i = _scan(s, i + 1, _PCHAR_CHARS)
-    return i
-
-
-def _parse_absolute(s):
-    """scheme ":" hier-part [ "?" query ] [ "#" fragment ]  (xmlParse3986URI).
-
-    Returns None when ``s`` does not start with ``scheme:``; raises
-    _SyntaxFailure when it does but the rest does not parse.
-    """
-    if not s or s[0] not in _ALPHA:
-        return None
-    i = 1
-    while i < len(s) and s[i] in _SCHEME_CHARS:
-        i += 1
-    if i >= len(s) or s[i] != ':':
-        return None
-    raw = _Raw()
-    raw.scheme = s[:i]
-    i += 1
-    if s.startswith('//', i):
-        i = _parse_authority(s, i + 2, raw)
-        start = i
-        while i < len(s) and s[i] == '/':
-            i = _scan(s, i + 1, _PCHAR_CHARS)
-        raw.path = s[start:i] if i > start else None
-    elif i < len(s) and (s[i] == '/' or s[i] in _PCHAR_CHARS or
-                         (s[i] == '%' and _scan(s, i, '') > i)):
-        start = i
-        i = _parse_path_segments(s, i)
-        raw.path = s[start:i] if i > start else None
-    _parse_tail(s, i, raw)
-    return raw
-
-
-def _parse_relative(s):
-    """relative-ref (xmlParse3986RelativeRef); only decides parsable-without-scheme."""
-    raw = _Raw()
-    i = 0
-    if s.startswith('//'):
-        i = _parse_authority(s, 2, raw)
-        while i < len(s) and s[i] == '/':
-            i = _scan(s, i + 1, _PCHAR_CHARS)
-    elif s.startswith('/'):
-        i = _parse_path_segments(s, 0)
-    else:
-        i = _scan(s, 0, _PCHAR_CHARS.replace(':', ''))
-        if i < len(s) and s[i] == ':':
-            first = s[:i]
-            if not first:
-                raise _SyntaxFailure("it starts with ':' where a driver name belongs, "
-                                     "e.g. qemu:///system")
-            bad = [ch for ch in first if ch not in _SCHEME_CHARS]
-            if first[0] not in _ALPHA:
-                raise _SyntaxFailure("the driver name '%s' must start with a letter" % first)
-            if bad:
-                raise _SyntaxFailure("the driver name '%s' contains '%s'; a driver name may only "
-                                     "hold letters, digits, '+', '-' and '.'" % (first, bad[0]))
-            raise _SyntaxFailure(_char_reason(s, i, 'path'))
-        while i < len(s) and s[i] == '/':
-            i = _scan(s, i + 1, _PCHAR_CHARS)
-    _parse_tail(s, i, raw)
-    return raw
-
-
-def _libxml2_parse(uri):
-    """Split ``uri`` like xmlParseURI; raises _SyntaxFailure when libxml2 returns NULL."""
-    raw = _parse_absolute(uri)
-    if raw is not None:
-        return raw
-    return _parse_relative(uri)
+    return INT_MIN <= number <= INT_MAX
 
 
 # ------------------------------------------------------------------ analysis
 
-class _Parts:
-    """A URI as libvirt sees it after virURIParse (decoded, brackets stripped)."""
-
-    def __init__(self, uri, raw):
-        self.uri = uri
-        self.raw = raw
-        self.scheme = raw.scheme
-        self.driver = None
-        self.transport = None
-        self.user = _unescape(raw.user_text) if raw.user is not None else None
-        host = _unescape(raw.host) if raw.host is not None else None
-        self.bracketed = host is not None and host.startswith('[') and host.endswith(']')
-        if self.bracketed and ':' in host:
-            host = host[1:-1]
-        self.host = host
-        port = int(raw.port) if raw.port is not None else 0
-        if not self.host:
-            port = 0
-        self.port = port or None
-        self.path = _unescape(raw.path) if raw.path is not None else None
-        self.query = raw.query
-        self.fragment = _unescape(raw.fragment) if raw.fragment is not None else None
-        self.pairs = _split_params(raw.query)
-        if self.scheme is not None:
-            driver, plus, transport = self.scheme.partition('+')
-            self.driver = driver
-            self.transport = transport if plus else None
-
-    def params(self):
-        return _last_wins(self.pairs)
-
-    def last_param(self, name):
-        """The remote driver's view of a parameter: case-insensitive name, last one wins."""
-        found = None
-        for key, value in self.pairs:
-            if key.lower() == name:
-                found = value
-        return found
-
-    def as_dict(self):
-        return {
-            'scheme': self.scheme,
-            'driver': self.driver,
-            'transport': self.transport,
-            'user': self.user,
-            'host': self.host,
-            'port': self.port,
-            'path': self.path,
-            'query': self.query,
-            'params': self.params(),
-            'fragment': self.fragment,
-        }
-
-
-def _fail(message, uri, rule, libvirt_message=None):
+def fail(message, uri, rule, libvirt_message=None):
+    """Refuse: raise URIError with ``message`` and ``rule`` (one of the ``RULE_*`` constants)."""
     raise URIError(message, uri=uri, rule=rule, libvirt_message=libvirt_message)
 
 
-def _check_text(uri):
+def check_text(uri):
     """Type, emptiness, whitespace/control and non-ASCII characters."""
-    uri = _text(uri)
+    uri = uri_text(uri)
     if uri == '':
-        _fail('the URI is empty; a libvirt connection URI needs at least a driver name, '
-              'e.g. qemu:///system', uri, RULE_EMPTY)
+        fail('the URI is empty; a libvirt connection URI needs at least a driver name, '
+             'e.g. qemu:///system', uri, RULE_EMPTY)
     for pos, ch in enumerate(uri):
-        if ch in _WHITESPACE_NAMES or ch < ' ' or ch == '\x7f':
-            what = _WHITESPACE_NAMES.get(ch, 'control character U+%04X' % ord(ch))
+        if ch in WHITESPACE_NAMES or ch < ' ' or ch == '\x7f':
+            what = WHITESPACE_NAMES.get(ch, 'control character U+%04X' % ord(ch))
             libvirt = 'internal error: Unable to parse URI %s' % uri
             if ch == '\x00':
                 libvirt = None
-            _fail('Unable to parse URI %s: %s at position %d is not allowed in a URI '
-                  '(percent-encode it, e.g. %s)' % (_show(uri), what, pos, _pct_escape(ch)),
-                  uri, RULE_WHITESPACE, libvirt)
+            fail('Unable to parse URI %s: %s at position %d is not allowed in a URI '
+                 '(percent-encode it, e.g. %s)' % (printable(uri), what, pos, pct_escape(ch)),
+                 uri, RULE_WHITESPACE, libvirt)
     for pos, ch in enumerate(uri):
         if ord(ch) > 0x7e:
-            _fail("Unable to parse URI %s: the non-ASCII character '%s' at position %d must be "
-                  "percent-encoded as UTF-8 (%s)" % (uri, ch, pos, _pct_escape(ch)),
-                  uri, RULE_SYNTAX, 'internal error: Unable to parse URI %s' % uri)
+            fail("Unable to parse URI %s: the non-ASCII character '%s' at position %d must be "
+                 "percent-encoded as UTF-8 (%s)" % (uri, ch, pos, pct_escape(ch)),
+                 uri, RULE_SYNTAX, 'internal error: Unable to parse URI %s' % uri)
     return uri
 
 
 def _syntax(uri):
     """libxml2's verdict, then libvirt's 'no driver name' rule."""
     try:
-        raw = _libxml2_parse(uri)
-    except _SyntaxFailure as failure:
-        _fail('Unable to parse URI %s: %s' % (uri, failure.reason), uri, RULE_SYNTAX,
-              'internal error: Unable to parse URI %s' % uri)
+        raw = libxml2_parse(uri)
+    except SyntaxFailure as failure:
+        fail('Unable to parse URI %s: %s' % (uri, failure.reason), uri, RULE_SYNTAX,
+             'internal error: Unable to parse URI %s' % uri)
     if raw.scheme is None:
         libvirt = "no connection driver available for URI '%s' does not include a driver name" % uri
-        _fail('%s (expected %s, e.g. qemu:///system)' % (libvirt, _URI_FORM), uri, RULE_NO_DRIVER,
-              libvirt)
-    return _Parts(uri, raw)
+        fail('%s (expected %s, e.g. qemu:///system)' % (libvirt, URI_FORM), uri, RULE_NO_DRIVER,
+             libvirt)
+    return Parts(uri, raw)
 
 
 def _check_missing_slash(parts):
@@ -657,7 +269,7 @@ def _check_missing_slash(parts):
         return
     if parts.host in ('session', 'system'):
         text = 'invalid URI %s (maybe you want %s:///%s)' % (parts.uri, parts.scheme, parts.host)
-        _fail(text, parts.uri, RULE_MISSING_SLASH, 'internal error: ' + text)
+        fail(text, parts.uri, RULE_MISSING_SLASH, 'internal error: ' + text)
 
 
 def _check_embed(parts, settings):
@@ -674,8 +286,8 @@ def _check_embed(parts, settings):
     if not parts.scheme or any(ch not in 'abcdefghijklmnopqrstuvwxyz' for ch in parts.scheme):
         text = ("no connection driver available for URI scheme '%s' for embedded driver is not "
                 "valid" % parts.scheme)
-        _fail("%s (URI '%s': an embedded driver is named by a lower-case driver name without a "
-              'transport)' % (text, uri), uri, RULE_EMBED, text)
+        fail("%s (URI '%s': an embedded driver is named by a lower-case driver name without a "
+             'transport)' % (text, uri), uri, RULE_EMBED, text)
     root = None
     version = settings.version
     if not settings.version_given:
@@ -683,6 +295,7 @@ def _check_embed(parts, settings):
         exact_first = [index for index, pair in enumerate(parts.pairs) if pair[0] == 'root'][:1]
         any_first = [index for index, pair in enumerate(parts.pairs) if pair[0].lower() == 'root'][:1]
         if exact_first != any_first:
+            # Lazy downward import: the host's libvirt is asked only here, not when the rules load.
             from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_host
 
             host = _libvirt_host.libvirt_version()
@@ -695,12 +308,12 @@ def _check_embed(parts, settings):
             break
     if root is None:
         text = "Missing URI parameter 'root'"
-        _fail("%s (URI '%s': an embedded driver needs root=/absolute/dir)" % (text, uri), uri,
-              RULE_EMBED, 'invalid argument: ' + text)
+        fail("%s (URI '%s': an embedded driver needs root=/absolute/dir)" % (text, uri), uri,
+             RULE_EMBED, 'invalid argument: ' + text)
     if not root.startswith('/'):
         text = 'root path must be absolute'
-        _fail("%s (URI '%s' has root='%s')" % (text, uri, root), uri, RULE_EMBED,
-              'unsupported configuration: ' + text)
+        fail("%s (URI '%s' has root='%s')" % (text, uri, root), uri, RULE_EMBED,
+             'unsupported configuration: ' + text)
     return True
 
 
@@ -724,19 +337,19 @@ def _check_driver_rules(parts):
     uri = parts.uri
     if parts.scheme == 'test' and parts.host is None and parts.path in (None, '', '/'):
         text = 'testOpen: supply a path or use test:///default'
-        _fail("%s (URI '%s' has no path)" % (text, uri), uri, RULE_TEST_PATH,
-              'invalid argument: ' + text)
+        fail("%s (URI '%s' has no path)" % (text, uri), uri, RULE_TEST_PATH,
+             'invalid argument: ' + text)
     if parts.scheme in ('esx', 'vpx', 'gsx'):
         if parts.host is None:
             text = 'URI is missing the server part'
-            _fail("%s (URI '%s': the %s driver connects to a server, e.g. %s://host/)"
-                  % (text, uri, parts.scheme, parts.scheme), uri, RULE_SERVER_REQUIRED,
-                  'invalid argument: ' + text)
+            fail("%s (URI '%s': the %s driver connects to a server, e.g. %s://host/)"
+                 % (text, uri, parts.scheme, parts.scheme), uri, RULE_SERVER_REQUIRED,
+                 'invalid argument: ' + text)
         _check_esx_params(parts)
         if parts.scheme == 'vpx' and parts.path in (None, '', '/'):
             text = 'Path has to specify the datacenter and compute resource'
-            _fail("%s (URI '%s': a vCenter URI reads vpx://host/DATACENTER/COMPUTE-RESOURCE)"
-                  % (text, uri), uri, RULE_ESX, 'invalid argument: ' + text)
+            fail("%s (URI '%s': a vCenter URI reads vpx://host/DATACENTER/COMPUTE-RESOURCE)"
+                 % (text, uri), uri, RULE_ESX, 'invalid argument: ' + text)
 
 
 _ESX_PROXY_TYPES = ('http://', 'socks://', 'socks5://', 'socks4://', 'socks4a://')
@@ -744,7 +357,7 @@ _ESX_PROXY_TYPES = ('http://', 'socks://', 'socks5://', 'socks4://', 'socks4a://
 
 def _esx_fail(parts, text):
     # libvirt 9.0's esx driver detects these too, but then crashes instead of reporting them.
-    _fail("%s (URI '%s')" % (text, parts.uri), parts.uri, RULE_ESX)
+    fail("%s (URI '%s')" % (text, parts.uri), parts.uri, RULE_ESX)
 
 
 def _check_esx_params(parts):
@@ -785,26 +398,26 @@ def _check_transport(parts):
     if parts.transport.lower() not in TRANSPORTS:
         text = ('remote_open: transport in URL not recognised '
                 '(should be tls|unix|ssh|ext|tcp|libssh2|libssh)')
-        _fail("%s: URI '%s' names transport '%s'" % (text, uri, parts.transport), uri,
-              RULE_TRANSPORT, 'invalid argument: ' + text)
+        fail("%s: URI '%s' names transport '%s'" % (text, uri, parts.transport), uri,
+             RULE_TRANSPORT, 'invalid argument: ' + text)
     if parts.transport.lower() == 'unix' and parts.host is not None:
         text = "using unix socket and remote server '%s' is not supported." % parts.host
-        _fail("%s (URI '%s': the unix transport reaches a local socket; drop the host or use a "
-              'network transport such as ssh)' % (text, uri), uri, RULE_UNIX_HOST,
-              'invalid argument: ' + text)
+        fail("%s (URI '%s': the unix transport reaches a local socket; drop the host or use a "
+             'network transport such as ssh)' % (text, uri), uri, RULE_UNIX_HOST,
+             'invalid argument: ' + text)
 
 
 def _mode_error(mode, where, uri=None):
     text = "Unknown remote mode '%s'" % mode
-    _fail('%s (%s must be one of %s)' % (text, where, ', '.join(MODES)), uri, RULE_MODE,
-          'invalid argument: ' + text)
+    fail('%s (%s must be one of %s)' % (text, where, ', '.join(MODES)), uri, RULE_MODE,
+         'invalid argument: ' + text)
 
 
 def _proxy_error(proxy, where, uri=None):
     # libvirt (9.0 and 11.3) spells this message "Unnkown"; it is kept verbatim.
     text = "Unnkown proxy type '%s'" % proxy
-    _fail('%s (%s must be one of %s)' % (text, where, ', '.join(PROXIES)), uri, RULE_PROXY,
-          'invalid argument: ' + text)
+    fail('%s (%s must be one of %s)' % (text, where, ', '.join(PROXIES)), uri, RULE_PROXY,
+         'invalid argument: ' + text)
 
 
 def _check_remote_params(parts, settings):
@@ -818,8 +431,8 @@ def _check_remote_params(parts, settings):
     for name, value in parts.pairs:
         if name.lower() in INTEGER_PARAMS and not _strtol_int(value):
             text = 'Failed to parse value of URI component %s' % name
-            _fail("%s (URI '%s': '%s' is not an integer; use 0 or 1)" % (text, uri, value), uri,
-                  RULE_INTEGER_PARAM, 'invalid argument: ' + text)
+            fail("%s (URI '%s': '%s' is not an integer; use 0 or 1)" % (text, uri, value), uri,
+                 RULE_INTEGER_PARAM, 'invalid argument: ' + text)
     mode = parts.last_param('mode')
     where = "URI '%s': mode" % uri
     if mode is None and settings.remote_mode is not None:
@@ -845,10 +458,10 @@ def _check_ext_command(parts):
         return
     text = "remote_open: for 'ext' transport, command is required"
     if command is None:
-        _fail("%s (URI '%s' has no command= parameter)" % (text, parts.uri), parts.uri,
-              RULE_EXT_COMMAND, 'invalid argument: ' + text)
-    _fail("%s (URI '%s' has an empty command= parameter)" % (text, parts.uri), parts.uri,
-          RULE_EXT_COMMAND)
+        fail("%s (URI '%s' has no command= parameter)" % (text, parts.uri), parts.uri,
+             RULE_EXT_COMMAND, 'invalid argument: ' + text)
+    fail("%s (URI '%s' has an empty command= parameter)" % (text, parts.uri), parts.uri,
+         RULE_EXT_COMMAND)
 
 
 def _check_direct_mode(parts, mode, settings):
@@ -866,8 +479,8 @@ def _check_direct_mode(parts, mode, settings):
             why = "remote_mode = \"direct\" in libvirt.conf applies to URI '%s'" % parts.uri
         else:
             why = "URI '%s'" % parts.uri
-        _fail('%s (%s: the direct mode only works with the unix transport, or give socket=)'
-              % (text, why), parts.uri, RULE_DIRECT_MODE, 'Operation not supported: ' + text)
+        fail('%s (%s: the direct mode only works with the unix transport, or give socket=)'
+             % (text, why), parts.uri, RULE_DIRECT_MODE, 'Operation not supported: ' + text)
 
 
 def _opens_user_daemon(parts, root):
@@ -910,8 +523,8 @@ def _check_netcat(parts, proxy, settings):
                'unless proxy=, remote_proxy or socket= say otherwise; add proxy=netcat to keep '
                'netcat=, or drop netcat=' % (
                    '/session' if parts.path == '/session' else 'test+...'))
-    _fail("%s (URI '%s': %s)" % (text, parts.uri, why), parts.uri, RULE_NETCAT_NATIVE,
-          'invalid argument: ' + text)
+    fail("%s (URI '%s': %s)" % (text, parts.uri, why), parts.uri, RULE_NETCAT_NATIVE,
+         'invalid argument: ' + text)
 
 
 def _effective_transport(parts):
@@ -932,21 +545,21 @@ def _check_structure(parts, connect, remote):
     if transport == 'ext':
         return
     if connect and remote and raw.user == '' and transport in ('ssh', 'libssh', 'libssh2'):
-        _fail("URI '%s' has an empty user name before '@'; libvirt would log in as '%s'. Name a "
-              "user or drop the '@'" % (uri, parts.user), uri, RULE_USER)
+        fail("URI '%s' has an empty user name before '@'; libvirt would log in as '%s'. Name a "
+             "user or drop the '@'" % (uri, parts.user), uri, RULE_USER)
     if parts.host is None:
         return
     if parts.bracketed:
-        if not _valid_ipv6(parts.host.strip('[]')):
-            _fail("URI '%s': the host '%s' is not a valid IPv6 address (brackets are only for IPv6 "
-                  "addresses)" % (uri, raw.host), uri, RULE_IPV6)
+        if not valid_ipv6(parts.host.strip('[]')):
+            fail("URI '%s': the host '%s' is not a valid IPv6 address (brackets are only for IPv6 "
+                 "addresses)" % (uri, raw.host), uri, RULE_IPV6)
     else:
-        bad = [ch for ch in parts.host if ch not in _HOST_CHARS]
+        bad = [ch for ch in parts.host if ch not in HOST_CHARS]
         if bad:
-            _fail("URI '%s': the host '%s' (written '%s') contains '%s', which a host name cannot "
-                  "hold" % (uri, parts.host, raw.host, bad[0]), uri, RULE_HOST)
+            fail("URI '%s': the host '%s' (written '%s') contains '%s', which a host name cannot "
+                 "hold" % (uri, parts.host, raw.host, bad[0]), uri, RULE_HOST)
     if raw.port is not None and int(raw.port) > 65535:
-        _fail("URI '%s': port %d is out of range (1-65535)" % (uri, int(raw.port)), uri, RULE_PORT)
+        fail("URI '%s': port %d is out of range (1-65535)" % (uri, int(raw.port)), uri, RULE_PORT)
 
 
 class _Settings:
@@ -956,7 +569,7 @@ class _Settings:
         self.remote_mode = _setting_text(remote_mode, 'remote_mode')
         self.remote_proxy = _setting_text(remote_proxy, 'remote_proxy')
         if not isinstance(root, bool):
-            _fail('root must be true or false, not %r' % (root,), None, RULE_ARGUMENT)
+            fail('root must be true or false, not %r' % (root,), None, RULE_ARGUMENT)
         self.root = root
         self.version = libvirt_version_tuple(libvirt_version)
         self.version_given = libvirt_version is not None
@@ -966,15 +579,16 @@ def _setting_text(value, name):
     if value is None:
         return None
     if isinstance(value, bytes):
-        value = value.decode('utf-8', _UNDECODABLE)
+        value = value.decode('utf-8', UNDECODABLE)
     if not isinstance(value, str):
-        _fail("expected a string for '%s' parameter, not %s (%r)"
-              % (name, type(value).__name__, value), None, RULE_SETTING_TYPE)
+        fail("expected a string for '%s' parameter, not %s (%r)"
+             % (name, type(value).__name__, value), None, RULE_SETTING_TYPE)
     return str(value)
 
 
-def _analyse(uri, connect, settings=None):
-    uri = _check_text(uri)
+def analyse(uri, connect, settings=None):
+    """Apply the rules to ``uri`` (``parse_uri``'s, ``check_connect_uri``'s with ``connect``); its ``Parts``."""
+    uri = check_text(uri)
     parts = _syntax(uri)
     _check_missing_slash(parts)
     if settings is None:
@@ -1046,7 +660,7 @@ def parse_uri(uri):
     host and port), when its port is above 65535, its host is bracketed but
     not an IPv6 address, or decodes to characters no host name holds.
     """
-    return _analyse(uri, connect=False).as_dict()
+    return analyse(uri, connect=False).as_dict()
 
 
 def libvirt_version_tuple(version):
@@ -1062,15 +676,15 @@ def libvirt_version_tuple(version):
             isinstance(item, int) and not isinstance(item, bool) for item in version):
         numbers = tuple(version)
     if numbers is None:
-        _fail("libvirt version %r is not a version such as '9.0' or '11.3.0'" % (version,), None,
-              RULE_ARGUMENT)
+        fail("libvirt version %r is not a version such as '9.0' or '11.3.0'" % (version,), None,
+             RULE_ARGUMENT)
     return numbers[:2]
 
 
 def _check_setting(value, name, allowed, refuse):
     """``value`` of the setting ``name`` as text, refused (``refuse(value, name)``) unless in ``allowed``."""
     if value is None:
-        _fail("expected a string for '%s' parameter, not None" % name, None, RULE_SETTING_TYPE)
+        fail("expected a string for '%s' parameter, not None" % name, None, RULE_SETTING_TYPE)
     value = _setting_text(value, name)
     if value not in allowed:
         refuse(value, name)
@@ -1110,7 +724,7 @@ def remote_driver_handles(uri):
     and ``esx:``, ``vpx:``, ``gsx:``.  Raises URIError when the URI does not
     parse (``parse_uri``'s rules).
     """
-    parts = _analyse(uri, connect=False)
+    parts = analyse(uri, connect=False)
     return parts.path != '/embed' and _reaches_remote(parts)
 
 
@@ -1125,7 +739,7 @@ def effective_remote_mode(uri, remote_mode=None):
     a string.
     """
     remote_mode = _setting_text(remote_mode, 'remote_mode')
-    parts = _analyse(uri, connect=False)
+    parts = analyse(uri, connect=False)
     if parts.path == '/embed' or not _reaches_remote(parts):
         return None
     mode = parts.last_param('mode')
@@ -1144,7 +758,7 @@ def effective_remote_proxy(uri, remote_proxy=None, root=False):
     ``netcat``.  Returned before it is checked, like effective_remote_mode.
     """
     remote_proxy = _setting_text(remote_proxy, 'remote_proxy')
-    parts = _analyse(uri, connect=False)
+    parts = analyse(uri, connect=False)
     if (parts.path == '/embed' or not _reaches_remote(parts)
             or _effective_transport(parts) not in SSH_TRANSPORTS):
         return None
@@ -1201,22 +815,14 @@ def check_connect_uri(uri, remote_mode=None, remote_proxy=None, root=False, libv
     Returns None; raises URIError.
     """
     settings = _Settings(remote_mode, remote_proxy, root, libvirt_version)
-    text = _text(uri)
+    text = uri_text(uri)
     for pos, ch in enumerate(text):
         if ch in '\r\n\x00':
-            _fail("URI '%s' contains %s at position %d, which cannot be written into a "
-                  'libvirt.conf string' % (_show(text), _WHITESPACE_NAMES[ch], pos), text,
-                  RULE_CONFIG_QUOTING)
+            fail("URI '%s' contains %s at position %d, which cannot be written into a "
+                 'libvirt.conf string' % (printable(text), WHITESPACE_NAMES[ch], pos), text,
+                 RULE_CONFIG_QUOTING)
     if "'" in text and '"' in text:
-        _fail("URI %s contains both ' and \", so it cannot be written as a libvirt.conf "
-              'string (libvirt.conf strings have no escapes; percent-encode one of them, '
-              "%%27 for ' or %%22 for \")" % text, text, RULE_CONFIG_QUOTING)
-    _analyse(text, connect=True, settings=settings)
-
-
-def _last_wins(pairs):
-    """(name, value) pairs as a dict in first-seen order, the last value of a name winning."""
-    result = dict()
-    for name, value in pairs:
-        result[name] = value
-    return result
+        fail("URI %s contains both ' and \", so it cannot be written as a libvirt.conf "
+             'string (libvirt.conf strings have no escapes; percent-encode one of them, '
+             "%%27 for ' or %%22 for \")" % text, text, RULE_CONFIG_QUOTING)
+    analyse(text, connect=True, settings=settings)

@@ -31,27 +31,29 @@ from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_ur
     RULE_PORT,
     RULE_TRANSPORT,
     TRANSPORTS,
-    _ALPHA,
-    _DIGIT,
-    _HOST_CHARS,
-    _SCHEME_CHARS,
-    _UNDECODABLE,
-    _URI_FORM,
-    _analyse,
-    _fail,
-    _last_wins,
-    _pct_escape,
-    _split_params,
-    _valid_ipv6,
+    URI_FORM,
+    analyse,
+    fail,
+)
+from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_uri_syntax import (
+    ALPHA,
+    DIGIT,
+    HOST_CHARS,
+    SCHEME_CHARS,
+    UNDECODABLE,
+    last_wins,
+    pct_escape,
+    split_params,
+    valid_ipv6,
 )
 
 # What libxml2's xmlSaveUri leaves unescaped (RFC 2396 classes).
 _MARK = "-_.!~*'()"
-_SAVE_USER_CHARS = _ALPHA + _DIGIT + _MARK + ';:&=+$,'
-_SAVE_PATH_CHARS = _ALPHA + _DIGIT + _MARK + '/;@&=+$,'
-_SAVE_FRAGMENT_CHARS = _ALPHA + _DIGIT + _MARK + ';/?:@&=+$,[]'
+_SAVE_USER_CHARS = ALPHA + DIGIT + _MARK + ';:&=+$,'
+_SAVE_PATH_CHARS = ALPHA + DIGIT + _MARK + '/;@&=+$,'
+_SAVE_FRAGMENT_CHARS = ALPHA + DIGIT + _MARK + ';/?:@&=+$,[]'
 # What GLib's g_uri_escape_string leaves unescaped (libvirt's virURIFormatParams).
-_PARAM_CHARS = _ALPHA + _DIGIT + '-._~'
+_PARAM_CHARS = ALPHA + DIGIT + '-._~'
 
 
 def _quote(text, safe):
@@ -61,7 +63,7 @@ def _quote(text, safe):
         if ch in safe:
             out.append(ch)
         else:
-            out.append(_pct_escape(ch))
+            out.append(pct_escape(ch))
     return ''.join(out)
 
 
@@ -72,15 +74,15 @@ def _part_text(name, value, uri_hint=None):
         try:
             value = value.decode('utf-8')
         except UnicodeDecodeError:
-            _fail('%s %r is not valid UTF-8 text' % (name, value), uri_hint, RULE_PART)
+            fail('%s %r is not valid UTF-8 text' % (name, value), uri_hint, RULE_PART)
     if not isinstance(value, str):
-        _fail('%s must be a string, not %s (%r)' % (name, type(value).__name__, value),
-              uri_hint, RULE_PART)
+        fail('%s must be a string, not %s (%r)' % (name, type(value).__name__, value),
+             uri_hint, RULE_PART)
     value = str(value)
     try:
-        value.encode('utf-8', _UNDECODABLE)
+        value.encode('utf-8', UNDECODABLE)
     except UnicodeError:
-        _fail('%s %r cannot be encoded as UTF-8' % (name, value), uri_hint, RULE_PART)
+        fail('%s %r cannot be encoded as UTF-8' % (name, value), uri_hint, RULE_PART)
     return value
 
 
@@ -91,8 +93,8 @@ def _param_value(name, value):
         return str(value)
     if isinstance(value, str) or isinstance(value, bytes):
         return _part_text("the value of parameter '%s'" % name, value)
-    _fail("the value of parameter '%s' must be a string or an integer, not %s (%r)"
-          % (name, type(value).__name__, value), None, RULE_PART)
+    fail("the value of parameter '%s' must be a string or an integer, not %s (%r)"
+         % (name, type(value).__name__, value), None, RULE_PART)
 
 
 def _param_pairs(params):
@@ -104,17 +106,17 @@ def _param_pairs(params):
         items = []
         for item in params:
             if not isinstance(item, (list, tuple)) or len(item) != 2:
-                _fail('params given as a list must hold [name, value] pairs, not %r' % (item,),
-                      None, RULE_PART)
+                fail('params given as a list must hold [name, value] pairs, not %r' % (item,),
+                     None, RULE_PART)
             items.append((item[0], item[1]))
     else:
-        _fail('params must be a dict of name: value, not %s (%r)'
-              % (type(params).__name__, params), None, RULE_PART)
+        fail('params must be a dict of name: value, not %s (%r)'
+             % (type(params).__name__, params), None, RULE_PART)
     pairs = []
     for name, value in items:
         name = _part_text('a parameter name', name)
         if not name:
-            _fail('a parameter name cannot be empty (params %r)' % (params,), None, RULE_PART)
+            fail('a parameter name cannot be empty (params %r)' % (params,), None, RULE_PART)
         pairs.append((name, _param_value(name, value)))
     return pairs
 
@@ -129,17 +131,17 @@ def _build_host(host):
     if host.startswith('[') and host.endswith(']'):
         host = host[1:-1]
         if ':' not in host:
-            _fail("host '[%s]': brackets are only for IPv6 addresses" % host, None, RULE_IPV6)
+            fail("host '[%s]': brackets are only for IPv6 addresses" % host, None, RULE_IPV6)
     if ':' in host:
-        if not _valid_ipv6(host):
-            _fail("host '%s' is not a valid IPv6 address (':' is not allowed in a host name)"
-                  % host, None, RULE_IPV6)
+        if not valid_ipv6(host):
+            fail("host '%s' is not a valid IPv6 address (':' is not allowed in a host name)"
+                 % host, None, RULE_IPV6)
         address, sep, zone = host.partition('%')
         return '[%s%s]' % (address, '%25' + zone if sep else '')
-    bad = [ch for ch in host if ch not in _HOST_CHARS]
+    bad = [ch for ch in host if ch not in HOST_CHARS]
     if bad:
-        _fail("host '%s' contains '%s', which a host name cannot hold" % (host, bad[0]), None,
-              RULE_HOST)
+        fail("host '%s' contains '%s', which a host name cannot hold" % (host, bad[0]), None,
+             RULE_HOST)
     return host
 
 
@@ -147,19 +149,19 @@ def _build_port(port, host):
     if port is None:
         return None
     if isinstance(port, bool):
-        _fail('port must be an integer 1-65535, not %r' % (port,), None, RULE_PORT)
+        fail('port must be an integer 1-65535, not %r' % (port,), None, RULE_PORT)
     if isinstance(port, str) or isinstance(port, bytes):
         text = _part_text('port', port)
-        if not text or any(ch not in _DIGIT for ch in text):
-            _fail("port '%s' is not a number 1-65535" % text, None, RULE_PORT)
+        if not text or any(ch not in DIGIT for ch in text):
+            fail("port '%s' is not a number 1-65535" % text, None, RULE_PORT)
         port = int(text)
     if not isinstance(port, int):
-        _fail('port must be an integer 1-65535, not %s (%r)' % (type(port).__name__, port),
-              None, RULE_PORT)
+        fail('port must be an integer 1-65535, not %s (%r)' % (type(port).__name__, port),
+             None, RULE_PORT)
     if not 1 <= port <= 65535:
-        _fail('port %d is out of range (1-65535)' % port, None, RULE_PORT)
+        fail('port %d is out of range (1-65535)' % port, None, RULE_PORT)
     if host is None:
-        _fail('port %d needs a host; libvirt ignores a port without one' % port, None, RULE_PORT)
+        fail('port %d needs a host; libvirt ignores a port without one' % port, None, RULE_PORT)
     return port
 
 
@@ -186,26 +188,26 @@ def build_uri(driver, transport=None, user=None, host=None, port=None, path=None
     """
     driver = _part_text('driver', driver)
     if not driver:
-        _fail('a driver name is required, e.g. qemu (expected %s)' % _URI_FORM, None,
-              RULE_NO_DRIVER)
+        fail('a driver name is required, e.g. qemu (expected %s)' % URI_FORM, None,
+             RULE_NO_DRIVER)
     if '+' in driver:
-        _fail("driver '%s' contains '+'; give the transport separately (driver=%s, "
-              "transport=%s)" % ((driver,) + tuple(driver.split('+', 1))), None, RULE_PART)
-    if driver[0] not in _ALPHA or any(ch not in _SCHEME_CHARS for ch in driver):
-        _fail("driver '%s' is not a valid driver name: it must start with a letter and hold "
-              "only letters, digits, '-' and '.'" % driver, None, RULE_PART)
+        fail("driver '%s' contains '+'; give the transport separately (driver=%s, "
+             "transport=%s)" % ((driver,) + tuple(driver.split('+', 1))), None, RULE_PART)
+    if driver[0] not in ALPHA or any(ch not in SCHEME_CHARS for ch in driver):
+        fail("driver '%s' is not a valid driver name: it must start with a letter and hold "
+             "only letters, digits, '-' and '.'" % driver, None, RULE_PART)
     transport = _part_text('transport', transport) or None
     if transport is not None and transport.lower() not in TRANSPORTS:
         text = ('remote_open: transport in URL not recognised '
                 '(should be tls|unix|ssh|ext|tcp|libssh2|libssh)')
-        _fail("%s: got transport '%s'" % (text, transport), None, RULE_TRANSPORT,
-              'invalid argument: ' + text)
+        fail("%s: got transport '%s'" % (text, transport), None, RULE_TRANSPORT,
+             'invalid argument: ' + text)
     full_scheme = driver + ('+' + transport if transport else '')
     scheme = _part_text('scheme', scheme)
     if scheme is not None and scheme != full_scheme:
-        _fail("scheme '%s' does not match driver '%s' and transport %s (expected '%s')"
-              % (scheme, driver, "'%s'" % transport if transport else 'None', full_scheme),
-              None, RULE_PART)
+        fail("scheme '%s' does not match driver '%s' and transport %s (expected '%s')"
+             % (scheme, driver, "'%s'" % transport if transport else 'None', full_scheme),
+             None, RULE_PART)
     user = _part_text('user', user) or None
     host = _part_text('host', host) or None
     path = _part_text('path', path) or None
@@ -217,8 +219,8 @@ def build_uri(driver, transport=None, user=None, host=None, port=None, path=None
     out = [full_scheme, ':']
     authority = user is not None or host is not None
     if path is not None and not path.startswith('/') and authority:
-        _fail("path '%s' must start with '/' when the URI has a host or user" % path, None,
-              RULE_PART)
+        fail("path '%s' must start with '/' when the URI has a host or user" % path, None,
+             RULE_PART)
     if authority or path is None or path.startswith('/'):
         out.append('//')
         if user is not None:
@@ -232,8 +234,8 @@ def build_uri(driver, transport=None, user=None, host=None, port=None, path=None
         out.append(_quote(path, _SAVE_PATH_CHARS))
     if pairs is None:
         query_text = query
-    elif query is not None and (list(_last_wins(_split_params(query)).items())
-                                == list(_last_wins(pairs).items())):
+    elif query is not None and (list(last_wins(split_params(query)).items())
+                                == list(last_wins(pairs).items())):
         query_text = query
     elif pairs or query is not None:
         query_text = _format_params(pairs)
@@ -241,21 +243,21 @@ def build_uri(driver, transport=None, user=None, host=None, port=None, path=None
         query_text = None
     if query_text is not None:
         if '#' in query_text:
-            _fail("query '%s' contains '#' (write %%23 in a value)" % query_text, None,
-                  RULE_PART)
+            fail("query '%s' contains '#' (write %%23 in a value)" % query_text, None,
+                 RULE_PART)
         out.append('?' + query_text)
     if fragment is not None:
         out.append('#' + _quote(fragment, _SAVE_FRAGMENT_CHARS))
     result = ''.join(out)
 
-    parsed = _analyse(result, connect=False).as_dict()
+    parsed = analyse(result, connect=False).as_dict()
     expected = {'user': user, 'host': host.strip('[]') if host and host.startswith('[') else host,
                 'port': port, 'path': path, 'fragment': fragment}
     for key, value in expected.items():
         if parsed[key] != value:
-            _fail("URI '%s' built from the given parts reads back with %s %r instead of %r"
-                  % (result, key, parsed[key], value), result, RULE_PART)
-    if pairs is not None and list(parsed['params'].items()) != list(_last_wins(pairs).items()):
-        _fail("URI '%s' built from the given parts reads back with params %r instead of %r"
-              % (result, parsed['params'], pairs), result, RULE_PART)
+            fail("URI '%s' built from the given parts reads back with %s %r instead of %r"
+                 % (result, key, parsed[key], value), result, RULE_PART)
+    if pairs is not None and list(parsed['params'].items()) != list(last_wins(pairs).items()):
+        fail("URI '%s' built from the given parts reads back with params %r instead of %r"
+             % (result, parsed['params'], pairs), result, RULE_PART)
     return result

@@ -42,6 +42,11 @@ from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_ur
     check_connect_uri,
     parse_uri,
 )
+from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_uri_syntax import (
+    Parts,
+    SyntaxFailure,
+    libxml2_parse,
+)
 from ansible_collections.virtkit.libvirt_client.plugins.plugin_utils._libvirt_uri_build import build_uri
 
 SEED = 20260311
@@ -728,15 +733,15 @@ def test_grammar_matches_libxml2(libxml2):
         text = rng.choice(PREFIXES) + ''.join(rng.choice(PIECES) for _count in range(rng.randint(0, 12)))
         expected = _xml_parse(libxml2, text)
         try:
-            raw = lu._libxml2_parse(text)
-        except lu._SyntaxFailure:
+            raw = libxml2_parse(text)
+        except SyntaxFailure:
             raw = None
         assert (raw is None) == (expected is None), text
         checked += 1
         if raw is None or expected['scheme'] is None:
             continue
         accepted += 1
-        got = lu._Parts(text, raw)
+        got = Parts(text, raw)
         server = _bytes(got.host)
         if got.host is not None and got.bracketed and ':' in raw.host:
             server = b'[' + server + b']'
