@@ -24,7 +24,7 @@ import subprocess
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 
-from ansible_collections.virtkit.libvirt_client.tests.unit.plugins.module_utils.virsh_oracle import (
+from ansible_collections.virtkit.libvirt_client.tests.helpers.virsh_oracle import (
     ORACLES,
     ROOTFS,
     _rootfs_cache,
