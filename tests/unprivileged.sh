@@ -30,23 +30,26 @@ die() { echo "tests/unprivileged.sh: $*" >&2; exit 1; }
 
 if [[ ${1:-} != --inside ]]; then
     [[ $(id -u) == 0 ]] || die "needs root (it makes a mount namespace, then becomes $RUN_AS)"
-    command -v unshare >/dev/null && command -v setpriv >/dev/null || die "needs unshare and setpriv (util-linux)"
+    if ! command -v unshare >/dev/null || ! command -v setpriv >/dev/null; then
+        die "needs unshare and setpriv (util-linux)"
+    fi
     [[ -x $PY ]] || die "$PY is missing: run make venv"
     scratch=$(mktemp -d /tmp/virtkit-unprivileged.XXXXXX)
     trap 'rm -rf "$scratch"' EXIT
     chmod 0755 "$scratch"
     rc=0
-    SCRATCH=$scratch unshare --mount --propagation private -- bash "${BASH_SOURCE[0]}" --inside "$@" || rc=$?
+    UNPRIVILEGED_DIR=$scratch unshare --mount --propagation private -- bash "${BASH_SOURCE[0]}" --inside "$@" || rc=$?
     exit "$rc"
 fi
 shift
+work=${UNPRIVILEGED_DIR:?}
 
 reachable() {  # reachable PATH: can RUN_AS enter PATH (every directory on the way)?
     setpriv --reuid="$RUN_AS" --regid="$(id -g "$RUN_AS")" --clear-groups -- test -x "$1" 2>/dev/null
 }
 
 # --- hide libvirt ------------------------------------------------------------------------------
-empty=$SCRATCH/empty
+empty=$work/empty
 : > "$empty"
 chmod 0644 "$empty"
 hidden=()
@@ -54,6 +57,7 @@ for path in /usr/bin/virsh /usr/bin/virt-admin $(command -v virsh virt-admin 2>/
         $(ldconfig -p | awk '$1 ~ /^libvirt/ {print $NF}'); do
     [[ -e $path ]] || continue
     real=$(readlink -f "$path")
+    [[ " ${hidden[*]} " == *" $real "* ]] && continue
     mount --bind "$empty" "$real"
     hidden+=("$real")
 done
@@ -73,7 +77,7 @@ echo "tests/unprivileged.sh: hidden: ${hidden[*]:-nothing (libvirt is not instal
 mapfile -t needed < <(
     readlink -f "$ROOT"
     "$PY" -c 'import os, sys; print(os.path.realpath(sys.prefix)); print(os.path.realpath(sys.base_prefix))')
-mkdir "$SCRATCH/stash"
+mkdir "$work/stash"
 for _ in 1 2 3 4 5 6 7 8; do
     blocked=
     for path in "${needed[@]}"; do
@@ -86,7 +90,7 @@ for _ in 1 2 3 4 5 6 7 8; do
         [[ -n $blocked ]] && break
     done
     [[ -z $blocked ]] && break
-    stash=$(mktemp -d "$SCRATCH/stash/XXXXXX")
+    stash=$(mktemp -d "$work/stash/XXXXXX")
     mount --bind "$blocked" "$stash"
     mount -t tmpfs -o size=1m,mode=0755 tmpfs "$blocked"
     for path in "${needed[@]}"; do
@@ -100,7 +104,7 @@ done
 for path in "${needed[@]}"; do reachable "$path" || die "$RUN_AS cannot reach $path"; done
 
 # --- run pytest as nobody ----------------------------------------------------------------------
-home=$SCRATCH/home
+home=$work/home
 mkdir -p "$home"
 chown "$RUN_AS:$(id -gn "$RUN_AS")" "$home"
 workers=${PYTEST_WORKERS:-2}

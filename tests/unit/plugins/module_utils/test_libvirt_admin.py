@@ -3,13 +3,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """module_utils/_libvirt_admin.py: libvirt-admin.conf and admin URIs, by example.
 
-The differential against real virt-admin is tests/differential/test_libvirt_admin_virt_admin.py:
-no daemon runs here, so ``virt-admin [-c NAME] uri`` always fails; its last error
-either names the socket it tried (``Failed to connect socket to 'PATH': ...``), which
-shows which URI it resolved, or is the refusal ``admin_connect`` must reproduce word
-for word.  Every case runs as root (a temporary /etc/libvirt bind-mounted in a private
-mount namespace) and as ``nobody`` (XDG_CONFIG_HOME pointing at a temporary
-directory), against every libvirt of ``libvirt_oracle.oracles()``.
+Real virt-admin judges the same rules in tests/differential/test_libvirt_admin_virt_admin.py.
 """
 
 import pytest
