@@ -41,14 +41,14 @@ export PYTHONDONTWRITEBYTECODE := 1
 TEST_STEPS := \
 	"rootfs|Debian 13 root: libvirt 11.3 for the tests and the fleet (tests/fleet/rootfs.sh)" \
 	"lens|lens tests: augparse (tests/lens/run.sh)" \
-	"pytest|pytest tests/unit tests/integration tests/reliability" \
+	"pytest|pytest: tests/unit as nobody without libvirt; tests/differential tests/integration tests/reliability" \
 	"sanity|ansible-test sanity + units (tests/sanity/run.sh)" \
 	"targets|ansible-test integration targets (tests/integration/run-ansible-test.sh)" \
 	"lint|ansible-lint + antsibull-docs lint (tests/lint/run.sh)" \
 	"build|artifact build, offline install, demo (tests/build/run.sh)" \
 	"molecule|molecule (tests/molecule/run.sh)"
 
-.PHONY: rootfs help deps venv collection test demo lens pytest units integration sanity lint build \
+.PHONY: rootfs help deps venv collection test demo lens pytest units differential integration sanity lint build \
 	molecule bench changelog test-matrix clean mutate targets
 
 help:
@@ -63,10 +63,12 @@ help:
 	@echo "  demo         run demo/demo.yml"
 	@echo "  rootfs       build (once; cached in .cache/roots) the Debian 13 root of the second libvirt"
 	@echo "  lens         augparse tests of the Augeas lens"
-	@echo "  pytest       pytest tests/unit tests/integration (-n PYTEST_WORKERS=$(PYTEST_WORKERS))"
-	@echo "  units        pytest tests/unit"
+	@echo "  pytest       units, then pytest tests/differential tests/integration tests/reliability"
+	@echo "               (-n PYTEST_WORKERS=$(PYTEST_WORKERS))"
+	@echo "  units        pytest tests/unit: as root, as nobody with libvirt hidden (tests/unprivileged.sh)"
+	@echo "  differential pytest tests/differential: against real libvirt (virsh 9.0 here, 11.3 in the root)"
 	@echo "  integration  pytest tests/integration"
-	@echo "  sanity       ansible-test sanity (all tests) and ansible-test units, --local"
+	@echo "  sanity       ansible-test sanity (all tests) and ansible-test units (tests/unit), --local"
 	@echo "  targets      ansible-test integration --local: tests/integration/targets/ (real files, real virsh)"
 	@echo "  lint         ansible-lint --profile production, antsibull-docs lint-collection-docs"
 	@echo "  build        build the artifact, install it offline, run the demo against it"
@@ -175,21 +177,31 @@ lens:
 	@test -f tests/lens/run.sh || { echo "lens: FAIL: tests/lens/run.sh is missing" >&2; exit 1; }
 	bash tests/lens/run.sh
 
-pytest:
-	python -m pytest -p no:cacheprovider -q -n $(PYTEST_WORKERS) tests/unit tests/integration tests/reliability \
-		$(PYTEST_ARGS)
+# The suites by what they need:
+#   tests/unit          nothing: no root, no virsh, no libvirt (the `units` target proves it as root by
+#                       running them as nobody with libvirt hidden: tests/unprivileged.sh)
+#   tests/differential  real libvirt: this machine's virsh 9.0 and the Debian 13 root's 11.3, root
+#   tests/integration   ansible-playbook, ansible-doc, ansible-builder, virsh, root, mount namespaces
+#   tests/reliability   root (users of its own), virsh
+# The pytest step runs each test once: tests/unit as nobody, the rest as root in one pytest run
+# (tests/differential first, so its long tests start at once instead of serialising at the end).
+# ansible-test units (the sanity step) runs tests/unit again, under ansible-test's harness (~30 s).
+pytest: units
+	python -m pytest -p no:cacheprovider -q -n $(PYTEST_WORKERS) --durations=40 \
+		tests/differential tests/integration tests/reliability $(PYTEST_ARGS)
 
 units:
-	python -m pytest -p no:cacheprovider -q -n $(PYTEST_WORKERS) tests/unit $(PYTEST_ARGS)
+	@if [ "$$(id -u)" = 0 ]; then bash tests/unprivileged.sh tests/unit $(PYTEST_ARGS); \
+	else python -m pytest -p no:cacheprovider -q -n $(PYTEST_WORKERS) tests/unit $(PYTEST_ARGS); fi
+
+differential:
+	python -m pytest -p no:cacheprovider -q -n $(PYTEST_WORKERS) --durations=20 tests/differential $(PYTEST_ARGS)
 
 integration:
 	python -m pytest -p no:cacheprovider -q -n $(PYTEST_WORKERS) tests/integration $(PYTEST_ARGS)
 
-# ansible-test units runs the unit tests under its own harness; the differential tests against real virsh
-# (libvirt 9.0 and 11.3), which take minutes, run once, in the pytest step.
-SANITY_UNIT_TESTS := tests/unit/plugins/filter/ tests/unit/plugins/modules/ \
-	$(filter-out %_virsh.py %/test_libvirt_uri.py %/test_libvirt_uri_remote.py %/test_libvirt_resolve.py \
-		%/test_libvirt_admin.py %/test_libvirt_rules.py,$(wildcard tests/unit/plugins/module_utils/test_*.py))
+# ansible-test units runs the whole unit suite under its own harness.
+SANITY_UNIT_TESTS := tests/unit/
 
 sanity:
 	NO_INTEGRATION=1 UNIT_TESTS="$(SANITY_UNIT_TESTS)" bash tests/sanity/run.sh

@@ -8,4 +8,4 @@ directory uses), never from ``conftest``, so that several test directories
 can be collected in one pytest run.
 """
 
-from playbook_helpers import conf, world_tmp  # noqa: F401 pylint: disable=unused-import
+from ansible_collections.virtkit.libvirt_client.tests.helpers.playbook import conf, world_tmp  # noqa: F401 pylint: disable=unused-import

@@ -17,7 +17,9 @@ import sys
 import pytest
 import yaml
 
-from playbook_helpers import playbook_env, run_play, virsh_uri
+from ansible_collections.virtkit.libvirt_client.tests.helpers.files import read
+from ansible_collections.virtkit.libvirt_client.tests.helpers.playbook import playbook_env, run_play
+from ansible_collections.virtkit.libvirt_client.tests.helpers.virsh import virsh_uri
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -123,11 +125,6 @@ def adopt(paths, dest, extra=None, check=False, diff=False, report=None, invento
     ]
     play_vars = {'hosts': paths, 'extra': extra or {}}
     return run_play(tasks, check=check, diff=diff, play_vars=play_vars, inventory=inventory or 'localhost,')[-1]
-
-
-def read(path):
-    with open(path) as f:
-        return f.read()
 
 
 def ansible_load(path):

@@ -30,6 +30,7 @@ exist, so for those virsh is asked for ``test:///default``, which makes it
 read the file and walk every alias entry without connecting anywhere.
 """
 
+import functools
 import glob
 import json
 import os
@@ -38,9 +39,11 @@ import sys
 
 import pytest
 
-from playbook_helpers import HERE, PrivateHost, playbook_env, run_playbook, virsh_uri
+from ansible_collections.virtkit.libvirt_client.tests.helpers import files
+from ansible_collections.virtkit.libvirt_client.tests.helpers.playbook import INTEGRATION, PrivateHost, playbook_env, run_playbook
+from ansible_collections.virtkit.libvirt_client.tests.helpers.virsh import virsh_uri
 
-REPO_ROOT = os.path.dirname(os.path.dirname(HERE))
+REPO_ROOT = os.path.dirname(os.path.dirname(INTEGRATION))
 DOCS = os.path.join(REPO_ROOT, 'docs')
 EXAMPLES = os.path.join(DOCS, 'examples')
 INVENTORY = os.path.join(EXAMPLES, 'inventory', 'hosts.yml')
@@ -192,16 +195,9 @@ def fleet_conf(fleet, host, user='system', xdg=None):
     return fleet[host].user_conf(user, xdg)
 
 
-def read(path):
-    with open(str(path), newline='') as f:
-        return f.read()
-
-
-def write(path, text):
-    os.makedirs(os.path.dirname(str(path)), mode=0o755, exist_ok=True)
-    with open(str(path), 'w', newline='') as f:
-        f.write(text)
-    os.chmod(str(path), 0o644)
+read = files.read
+# The examples' files, with their directories.
+write = functools.partial(files.write, parents=True)
 
 
 def task(results, name, host='localhost'):

@@ -18,7 +18,8 @@ import sys
 import pytest
 
 from ansible_collections.virtkit.libvirt_client.plugins.filter.libvirt_uri_role import libvirt_uri_role_plan
-from playbook_helpers import PrivateHost, run_play
+from ansible_collections.virtkit.libvirt_client.tests.helpers.files import read
+from ansible_collections.virtkit.libvirt_client.tests.helpers.playbook import PrivateHost, run_play
 
 MODULE = 'virtkit.libvirt_client.libvirt_uri_accounts'
 GROUP = 'vkaccg'
@@ -43,11 +44,6 @@ def host(world_tmp):
 def uid_gid(name):
     ids = ACCOUNTS[name]
     return ids if isinstance(ids, tuple) else (ids, ids)
-
-
-def read(path):
-    with open(path) as f:
-        return f.read()
 
 
 SYSTEM = {'aliases': {'hv1': HV1, 'hv2': HV2}, 'uri_default': 'hv1'}

@@ -12,23 +12,14 @@ import uuid
 
 import pytest
 
-from playbook_helpers import DEBIAN_PYTHON, run_one, run_play, virsh_uri
+from ansible_collections.virtkit.libvirt_client.tests.helpers.files import read, write
+from ansible_collections.virtkit.libvirt_client.tests.helpers.playbook import DEBIAN_PYTHON, run_one, run_play
+from ansible_collections.virtkit.libvirt_client.tests.helpers.virsh import virsh_uri
 
 MODULE = 'virtkit.libvirt_client.libvirt_uri_alias'
 HAIL = 'test:///default?host=hail'
 SLEET = 'test:///default?host=sleet'
 DEBIAN_CONF = '/etc/libvirt/libvirt.conf'
-
-
-def write(path, text):
-    with open(str(path), 'w', newline='') as f:
-        f.write(text)
-    os.chmod(str(path), 0o644)
-
-
-def read(path):
-    with open(str(path), newline='') as f:
-        return f.read()
 
 
 def snapshot(path):

@@ -21,24 +21,16 @@ import uuid
 
 import pytest
 
-from playbook_helpers import run_one
+from ansible_collections.virtkit.libvirt_client.tests.helpers.playbook import run_one
 
-from ansible_collections.virtkit.libvirt_client.tests.unit.plugins.module_utils.virsh_oracle import (
-    ORACLES,
-    oracle,
-    uri_answer,
-)
+from ansible_collections.virtkit.libvirt_client.tests.helpers import virsh as helpers_virsh
+from ansible_collections.virtkit.libvirt_client.tests.helpers.files import write
+from ansible_collections.virtkit.libvirt_client.tests.helpers.virsh_oracle import ORACLES, oracle, uri_answer
 
 MODULE = 'virtkit.libvirt_client.libvirt_uri_info'
 HAIL = 'test:///default?host=hail'
 SLEET = 'test:///default?host=sleet'
 SYSTEM_CONF = '/etc/libvirt/libvirt.conf'
-
-
-def write(path, text, mode=0o644):
-    with open(str(path), 'w', newline='') as f:
-        f.write(text)
-    os.chmod(str(path), mode)
 
 
 def make_conf(base, key, text):
@@ -85,11 +77,7 @@ def info(args, **kwargs):
 
 def virsh_uri(conf_path, name=None, env=None):
     """(ok, text): the target's ``virsh [-c name] uri`` as nobody, reading DIR/libvirt/libvirt.conf."""
-    assert os.path.basename(conf_path) == 'libvirt.conf'
-    xdg = os.path.dirname(os.path.dirname(conf_path))
-    full = dict(env or {}, PATH='/usr/bin:/bin', HOME='/nonexistent', XDG_CONFIG_HOME=xdg, LIBVIRT_AUTOSTART='0')
-    args = ['-q'] + (['-c', name] if name is not None else []) + ['uri']
-    return uri_answer(TARGET['oracle'].run(args, full, user='nobody'))
+    return helpers_virsh.virsh_uri(conf_path, name, env, oracle=TARGET['oracle'])
 
 
 def expected(resolution):

@@ -19,7 +19,7 @@ import uuid
 
 import pytest
 
-from playbook_helpers import VIRSH, run_play, run_playbook
+from ansible_collections.virtkit.libvirt_client.tests.helpers.playbook import VIRSH, run_play, run_playbook
 
 MODULE = 'virtkit.libvirt_client.libvirt_uri_info'
 PROFILE_SCRIPT = ('# Installed by a distribution package: every login talks to the test driver\n'

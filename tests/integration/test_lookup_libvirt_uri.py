@@ -5,17 +5,13 @@
 
 import os
 
-from playbook_helpers import run_play, virsh_uri
+from ansible_collections.virtkit.libvirt_client.tests.helpers.files import write
+from ansible_collections.virtkit.libvirt_client.tests.helpers.playbook import run_play
+from ansible_collections.virtkit.libvirt_client.tests.helpers.virsh import virsh_uri
 
 LOOKUP = 'virtkit.libvirt_client.libvirt_uri'
 ALIASES = 100
 TERMS = 10000
-
-
-def write(path, text):
-    with open(str(path), 'w', newline='') as f:
-        f.write(text)
-    os.chmod(str(path), 0o644)
 
 
 def debug(expression, name='call'):

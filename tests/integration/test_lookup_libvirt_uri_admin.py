@@ -5,9 +5,9 @@
 
 import os
 
-from playbook_helpers import run_play
+from ansible_collections.virtkit.libvirt_client.tests.helpers.playbook import run_play
 
-from ansible_collections.virtkit.libvirt_client.tests.unit.plugins.module_utils.libvirt_oracle import LibvirtOracle
+from ansible_collections.virtkit.libvirt_client.tests.helpers.libvirt_oracle import LibvirtOracle
 
 LOOKUP = 'virtkit.libvirt_client.libvirt_uri'
 CONF = ('uri_default = "q"\n'

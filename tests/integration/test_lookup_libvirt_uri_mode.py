@@ -7,16 +7,12 @@ import os
 import re
 import subprocess
 
-from playbook_helpers import VIRSH, run_play, virsh_uri
+from ansible_collections.virtkit.libvirt_client.tests.helpers.files import write
+from ansible_collections.virtkit.libvirt_client.tests.helpers.playbook import VIRSH, run_play
+from ansible_collections.virtkit.libvirt_client.tests.helpers.virsh import virsh_uri
 
 LOOKUP = 'virtkit.libvirt_client.libvirt_uri'
 MODE_LOG = re.compile(r'Choosing remote socket for transport=\S+ mode=(\S+) ')
-
-
-def write(path, text):
-    with open(str(path), 'w', newline='') as f:
-        f.write(text)
-    os.chmod(str(path), 0o644)
 
 
 def debug(expression, name):

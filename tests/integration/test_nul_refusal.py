@@ -13,7 +13,8 @@ import hashlib
 
 import pytest
 
-from playbook_helpers import run_play, virsh_uri
+from ansible_collections.virtkit.libvirt_client.tests.helpers.playbook import run_play
+from ansible_collections.virtkit.libvirt_client.tests.helpers.virsh import virsh_uri
 
 ALIAS = 'virtkit.libvirt_client.libvirt_uri_alias'
 INFO = 'virtkit.libvirt_client.libvirt_uri_info'

@@ -18,7 +18,8 @@ import subprocess
 import pytest
 
 from ansible_collections.virtkit.libvirt_client.plugins.filter.libvirt_uri_role import libvirt_uri_role_plan
-from playbook_helpers import PrivateHost, run_one
+from ansible_collections.virtkit.libvirt_client.tests.helpers.files import read
+from ansible_collections.virtkit.libvirt_client.tests.helpers.playbook import PrivateHost, run_one
 
 ACCOUNTS_MODULE = 'virtkit.libvirt_client.libvirt_uri_accounts'
 ALIAS_MODULE = 'virtkit.libvirt_client.libvirt_uri_alias'
@@ -74,11 +75,6 @@ def digest(paths):
         else:
             out[path] = None
     return out
-
-
-def read(path):
-    with open(path) as f:
-        return f.read()
 
 
 def test_accounts_set_remote_mode_and_admin_aliases_that_virsh_and_virt_admin_follow(host):

@@ -6,7 +6,7 @@
 import pytest
 
 from ansible_collections.virtkit.libvirt_client.plugins.filter.libvirt_uri_role import libvirt_uri_role_plan
-from playbook_helpers import run_one
+from ansible_collections.virtkit.libvirt_client.tests.helpers.playbook import run_one
 
 BAD_URIS = ['qemu://system', 'qemu+foo://h/system', 'qemu://system/x', 'qemu+ssh://hv1/system?no_verify=maybe']
 

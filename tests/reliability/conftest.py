@@ -3,9 +3,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Fixtures of the reliability and security tests.
 
-The integration helpers (``world_tmp``, ``conf``) are loaded from
-``tests/integration/playbook_helpers.py`` under a module name of their own, so both
-directories can be collected in one pytest run.  ``make_user`` creates real,
+The fixtures ``world_tmp`` and ``conf`` are those of the integration tests
+(``tests/helpers/playbook.py``).  ``make_user`` creates real,
 unprivileged users whose homes live in a world-readable temporary directory;
 each is deleted at the end of its test.  ``shadow`` is a root-only copy of
 ``/etc/shadow``: the file a hostile user tries to make the module read,
@@ -20,13 +19,7 @@ import uuid
 
 import pytest
 
-from reliability_helpers import INTEGRATION, load_integration_conftest
-
-_integration = load_integration_conftest()
-world_tmp = _integration.world_tmp
-conf = _integration.conf
-
-assert os.path.isdir(INTEGRATION)
+from ansible_collections.virtkit.libvirt_client.tests.helpers.playbook import conf, world_tmp  # noqa: F401 pylint: disable=unused-import
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ call, for property tests).  Both return the module's JSON result.
 """
 
 import contextlib
-import importlib.util
+import importlib
 import io
 import json
 import os
@@ -20,8 +20,11 @@ import subprocess
 import sys
 import tempfile
 
+# The reliability tests take the file and virsh helpers from here too.
+from ansible_collections.virtkit.libvirt_client.tests.helpers.files import read, write  # noqa: F401 pylint: disable=unused-import
+from ansible_collections.virtkit.libvirt_client.tests.helpers.virsh import virsh_uri  # noqa: F401 pylint: disable=unused-import
+
 HERE = os.path.dirname(os.path.abspath(__file__))
-INTEGRATION = os.path.join(os.path.dirname(HERE), 'integration')
 REPO = os.path.dirname(os.path.dirname(HERE))
 COLLECTIONS = os.path.join(REPO, '.cache', 'collections')
 MODULE = 'ansible_collections.virtkit.libvirt_client.plugins.modules.libvirt_uri_alias'
@@ -33,20 +36,6 @@ REWRITE = 'ansible_collections.virtkit.libvirt_client.plugins.module_utils._libv
 # /root); they run the distribution's Python 3 with the virtualenv's packages.
 USER_PYTHON = '/usr/bin/python3'
 TEMP_RE = re.compile(r'\A\.libvirt\.conf\.[0-9]+\.[0-9]+\.tmp\Z')
-
-
-def load_integration_conftest():
-    """tests/integration/playbook_helpers.py as the module ``integration_conftest``."""
-    if 'integration_conftest' in sys.modules:
-        return sys.modules['integration_conftest']
-    spec = importlib.util.spec_from_file_location('integration_conftest', os.path.join(INTEGRATION, 'playbook_helpers.py'))
-    module = importlib.util.module_from_spec(spec)
-    sys.modules['integration_conftest'] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-virsh_uri = load_integration_conftest().virsh_uri
 
 
 def _site_packages():
@@ -168,14 +157,3 @@ def snapshot(path):
 
 def temp_files(directory):
     return sorted(n for n in os.listdir(str(directory)) if TEMP_RE.match(n))
-
-
-def write(path, text, mode=0o644):
-    with open(str(path), 'w', newline='') as f:
-        f.write(text)
-    os.chmod(str(path), mode)
-
-
-def read(path):
-    with open(str(path), newline='') as f:
-        return f.read()

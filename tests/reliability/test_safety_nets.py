@@ -23,7 +23,7 @@ from hypothesis import given, settings, strategies as st
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_conf as libvirt_conf
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_augeas import ConfTree, LensError
 
-from reliability_helpers import ENGINE, MODULE, REWRITE, call_module, snapshot, temp_files, write
+from reliability_helpers import ENGINE, MODULE, REWRITE, call_module, read as read_text, snapshot, temp_files, write
 from test_fuzz import SETTINGS, conf_text
 
 ORIGINAL = ('# original\nuri_aliases = [\n  "a=test:///default?a",\n  "z=test:///default?z",\n]\n'
@@ -265,11 +265,6 @@ def test_parser_view_is_the_one_libvirt_has(conf):
     assert "expected a string list for 'uri_aliases' parameter" in result['msg']
     assert snapshot(conf) == before
     assert libvirt_conf.parse(read_text(conf), str(conf))
-
-
-def read_text(path):
-    with open(str(path), newline='') as f:
-        return f.read()
 
 
 @pytest.fixture(autouse=True)

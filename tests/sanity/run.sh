@@ -38,7 +38,8 @@
 #   UNITS_ONLY=1          run units only (skip sanity and integration)
 #   INTEGRATION_ONLY=1    run integration only (skip sanity and units)
 #   NO_INTEGRATION=1      skip integration (make test runs the targets in a step of their own)
-#   UNIT_TESTS="PATHS"     what ansible-test units runs (default tests/unit/plugins/)
+#   UNIT_TESTS="PATHS"     what ansible-test units runs (default tests/unit: the tests that need no
+#                         root and no libvirt, see tests/unprivileged.sh)
 #
 # ansible-test integration runs every target under tests/integration/targets/ (a directory with
 # an `aliases` file) on this machine, the modules on localhost with the current python (which
@@ -101,12 +102,12 @@ if [[ "${UNITS_ONLY:-}" != 1 && "${INTEGRATION_ONLY:-}" != 1 ]]; then
 fi
 
 if [[ "${SANITY_ONLY:-}" != 1 && "${INTEGRATION_ONLY:-}" != 1 ]]; then
-    echo "--- ansible-test units --local --python $PYVER ${UNIT_TESTS:-tests/unit/plugins/}"
-    if [[ -z "$(find tests/unit/plugins -name 'test_*.py' 2>/dev/null)" ]]; then
-        die "no unit tests under tests/unit/plugins"
+    echo "--- ansible-test units --local --python $PYVER ${UNIT_TESTS:-tests/unit/}"
+    if [[ -z "$(find tests/unit -name 'test_*.py' 2>/dev/null)" ]]; then
+        die "no unit tests under tests/unit"
     fi
     # shellcheck disable=SC2086  # UNIT_TESTS is a list of paths
-    run_ansible_test units --local --python "$PYVER" --color no --num-workers 2 ${UNIT_TESTS:-tests/unit/plugins/}
+    run_ansible_test units --local --python "$PYVER" --color no --num-workers 2 ${UNIT_TESTS:-tests/unit/}
 fi
 
 if [[ "${SANITY_ONLY:-}" != 1 && "${UNITS_ONLY:-}" != 1 && "${NO_INTEGRATION:-}" != 1 ]]; then

@@ -12,7 +12,7 @@ from types import MappingProxyType
 
 import pytest
 
-from ansible_collections.virtkit.libvirt_client.tests.unit.plugins.filter.playbook_command import ansible_playbook
+from ansible_collections.virtkit.libvirt_client.tests.helpers.playbook import ansible_playbook
 import yaml
 from ansible.errors import AnsibleFilterError
 

@@ -18,7 +18,7 @@ import tempfile
 
 import pytest
 
-from ansible_collections.virtkit.libvirt_client.tests.unit.plugins.module_utils.as_nobody import run_as_nobody
+from ansible_collections.virtkit.libvirt_client.tests.helpers.as_nobody import run_as_nobody
 
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_conf as lc
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_conf import (

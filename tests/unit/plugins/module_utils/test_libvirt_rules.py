@@ -8,8 +8,9 @@
   context is accepted by ``check_connect_uri`` in that context, for every context the shape
   allows (root or not, every plain remote_mode and remote_proxy), and under libvirt 9.0 and
   11.3 too.
-* Real virsh: plain URIs (hosts 127.0.0.1 or none) with every plain remote_mode and
-  remote_proxy in the file are never refused before a connection is tried.
+* Real virsh (tests/differential/test_libvirt_rules_virsh.py): plain URIs (hosts 127.0.0.1 or
+  none) with every plain remote_mode and remote_proxy in the file are never refused before a
+  connection is tried.
 * Reach: the URIs fleets use are plain; every exception of the shape is not, and then
   ``check_uri`` gives the full rules' verdict.
 """
@@ -26,11 +27,6 @@ from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_ru
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_uri import (
     URIError,
     check_connect_uri,
-)
-from ansible_collections.virtkit.libvirt_client.tests.unit.plugins.module_utils.libvirt_oracle import (
-    PRE_CONNECT,
-    PRE_DRIVER,
-    oracles,
 )
 
 DRIVERS = ('qemu', 'lxc', 'xen', 'test', 'vbox', 'vz', 'openvz', 'vmwareplayer', 'remote', 'esx', 'vpx', 'gsx',
@@ -164,36 +160,3 @@ def test_a_plain_uri_in_a_direct_mode_file_gets_the_full_rules():
         check_uri('qemu+ssh://h/system', context={'root': True, 'remote_mode': 'direct'})
     assert str(caught.value).startswith("uri 'qemu+ssh://h/system' is refused: Cannot use direct socket mode for "
                                         "ssh transport")
-
-
-ORACLES = oracles()
-
-
-@pytest.mark.parametrize('as_root', [False, True], ids=['user', 'root'])
-@pytest.mark.parametrize('oracle', ORACLES, ids=[oracle.name for oracle in ORACLES])
-def test_plain_uris_against_virsh(oracle, as_root):
-    """virsh never refuses a plain URI before it tries to connect (hosts 127.0.0.1 or none only)."""
-    uris = []
-    for driver, transport, user, path in itertools.product(
-            ('qemu', 'lxc', 'xen', 'test', 'vbox', 'remote'), ('', '+ssh', '+libssh', '+libssh2', '+tls', '+tcp'),
-            ('', 'root@'), ('/system', '/session')):
-        uris.append('%s%s://%s127.0.0.1:1%s' % (driver, transport, user, path))
-        if not transport and not user:
-            uris.append('%s://%s' % (driver, path))
-    configs = 0
-    for mode, proxy in itertools.product((None, 'auto', 'legacy'), (None, 'auto', 'netcat', 'native')):
-        context = {'root': as_root}
-        conf = ''
-        if mode:
-            context['remote_mode'] = mode
-            conf += 'remote_mode = "%s"\n' % mode
-        if proxy:
-            context['remote_proxy'] = proxy
-            conf += 'remote_proxy = "%s"\n' % proxy
-        assert all(is_plain_uri(uri, context) for uri in uris)
-        answers = oracle.connect_many(uris, conf, as_root=as_root)
-        refused = [(uri, text) for uri, (ok, text) in zip(uris, answers)
-                   if not ok and text.startswith(PRE_DRIVER + PRE_CONNECT)]
-        assert not refused, (oracle.name, conf, refused[:5])
-        configs += 1
-    assert configs == 12 and len(uris) == 156

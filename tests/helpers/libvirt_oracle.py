@@ -24,7 +24,7 @@ import subprocess
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 
-from ansible_collections.virtkit.libvirt_client.tests.unit.plugins.module_utils.virsh_oracle import (
+from ansible_collections.virtkit.libvirt_client.tests.helpers.virsh_oracle import (
     ORACLES,
     ROOTFS,
     _rootfs_cache,
@@ -261,6 +261,11 @@ def _split_batch(out, count, raw=False):
     return answers
 
 
+_ORACLES = []
+
+
 def oracles():
-    """This machine's libvirt and each root's (libvirt 9.0 and 11.3)."""
-    return [LibvirtOracle(system) for system in ORACLES]
+    """This machine's libvirt and each root's (libvirt 9.0 and 11.3), looked up once per process."""
+    if not _ORACLES:
+        _ORACLES.extend(LibvirtOracle(system) for system in ORACLES)
+    return list(_ORACLES)

@@ -1,16 +1,16 @@
 # Copyright (c) 2026 virtkit.libvirt_client contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Run the collection's modules through ansible-playbook and ask real virsh.
+"""Run the collection's modules through ansible-playbook, on this machine or on a private test host.
 
-(The fixtures ``world_tmp`` and ``conf`` defined here are registered for
-the integration tests by ``conftest.py``.)
+(The fixtures ``world_tmp`` and ``conf`` defined here are registered for the
+integration and reliability tests by their ``conftest.py``.)
 
-``Play`` runs a list of tasks on localhost (connection local) and returns
-each task's result, parsed from the json callback.  ``virsh_uri`` asks the
-real ``virsh`` what a name resolves to through a given libvirt.conf: virsh
-runs as the unprivileged user ``nobody`` with ``XDG_CONFIG_HOME`` pointing
-at the file's grandparent directory, so it reads exactly that file.
+``run_play`` runs a list of tasks on localhost (connection local) and returns
+each task's result, parsed from the json callback (tests/integration/callback_plugins).
+``PrivateHost`` is a host of its own in a private mount namespace.
+``ansible_playbook()`` finds the ansible-playbook of the Python running the tests.
+What virsh makes of a file: ``helpers.virsh.virsh_uri``.
 """
 
 import json
@@ -22,9 +22,23 @@ import sys
 import pytest
 import yaml
 
-HERE = os.path.dirname(os.path.abspath(__file__))
+# tests/integration: its callback plugin prints the results as JSON.
+INTEGRATION = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), 'integration')
 VIRSH = shutil.which('virsh')
 DEBIAN_PYTHON = '/usr/bin/python3'
+
+
+def ansible_playbook():
+    """ansible-playbook of the Python running the tests (ansible-test may run it through a link)."""
+    for directory in (os.path.dirname(sys.executable), os.path.dirname(os.path.realpath(sys.executable))):
+        candidate = os.path.join(directory, 'ansible-playbook')
+        if os.access(candidate, os.X_OK):
+            return candidate
+    found = shutil.which('ansible-playbook')
+    if found is None:
+        pytest.fail('ansible-playbook is not installed next to %s nor on PATH: run `make test`'
+                    % sys.executable)
+    return found
 
 
 def playbook_env(extra=None):
@@ -38,7 +52,7 @@ def playbook_env(extra=None):
         env.pop(name, None)
     env.update({
         'ANSIBLE_STDOUT_CALLBACK': 'results_json',
-        'ANSIBLE_CALLBACK_PLUGINS': os.path.join(HERE, 'callback_plugins'),
+        'ANSIBLE_CALLBACK_PLUGINS': os.path.join(INTEGRATION, 'callback_plugins'),
         'ANSIBLE_NOCOLOR': '1',
         'ANSIBLE_RETRY_FILES_ENABLED': '0',
         'ANSIBLE_LOCALHOST_WARNING': '0',
@@ -94,30 +108,6 @@ def run_play(tasks, interpreter=None, check=False, diff=False, extra_env=None, p
 def run_one(module_args, module='virtkit.libvirt_client.libvirt_uri_alias', **kwargs):
     """Run one module call; returns its result."""
     return run_play([{'name': 'call', module: module_args, 'ignore_errors': True}], **kwargs)[0]
-
-
-def virsh_uri(conf_path, name=None, env=None):
-    """(ok, text): virsh's answer for ``virsh [-c name] uri`` reading ``conf_path``.
-
-    ``conf_path`` must be DIR/libvirt/libvirt.conf; text is the URI, or the
-    message after 'error: ' when virsh fails.
-    """
-    assert VIRSH, 'virsh is missing: run `make test`, which installs libvirt-clients'
-    xdg = os.path.dirname(os.path.dirname(conf_path))
-    assert os.path.basename(conf_path) == 'libvirt.conf'
-    cmd = ['runuser', '-u', 'nobody', '--', 'env', '-i', 'PATH=/usr/bin:/bin', 'HOME=/nonexistent',
-           'XDG_CONFIG_HOME=' + xdg, 'LIBVIRT_AUTOSTART=0']
-    for key, value in (env or {}).items():
-        cmd.append('%s=%s' % (key, value))
-    cmd += [VIRSH, '-q']
-    if name is not None:
-        cmd += ['-c', name]
-    cmd.append('uri')
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=60, check=False)
-    if proc.returncode == 0:
-        return True, proc.stdout.strip()
-    errors = [line[len('error: '):] for line in proc.stderr.splitlines() if line.startswith('error: ')]
-    return False, errors[-1] if errors else proc.stderr.strip()
 
 
 @pytest.fixture

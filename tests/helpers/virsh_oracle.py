@@ -34,7 +34,7 @@ import tempfile
 import pytest
 
 ORACLES = ('host', 'debian13')
-REPO_ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', '..', '..'))
+REPO_ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 ROOTFS = os.path.join(REPO_ROOT, 'tests', 'fleet', 'rootfs.sh')
 WORKERS = 4
 

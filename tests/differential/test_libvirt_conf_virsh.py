@@ -20,8 +20,8 @@ import tempfile
 
 import pytest
 
-from ansible_collections.virtkit.libvirt_client.tests.unit.plugins.module_utils.as_nobody import run_as_nobody
-from ansible_collections.virtkit.libvirt_client.tests.unit.plugins.module_utils.virsh_oracle import ORACLES, oracle
+from ansible_collections.virtkit.libvirt_client.tests.helpers.as_nobody import run_as_nobody
+from ansible_collections.virtkit.libvirt_client.tests.helpers.virsh_oracle import ORACLES, oracle
 
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_conf as lc
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_host as libvirt_host
