@@ -116,4 +116,4 @@ def test_new_list_in_crlf_file_uses_crlf():
         path = tree.add_list_statement('uri_aliases')
         tree.append_element(path, 'a=test:///default')
     assert edit('# mine\r\nlog_level=1', add) == ('# mine\r\nlog_level=1\r\n'
-                                                 'uri_aliases = [\r\n  "a=test:///default",\r\n]\r\n')
+                                                  'uri_aliases = [\r\n  "a=test:///default",\r\n]\r\n')
