@@ -46,10 +46,11 @@ TEST_STEPS := \
 	"targets|ansible-test integration targets (tests/integration/run-ansible-test.sh)" \
 	"lint|ansible-lint + antsibull-docs lint (tests/lint/run.sh)" \
 	"build|artifact build, offline install, demo (tests/build/run.sh)" \
+	"importer|galaxy-importer on the artifact: no warning, no error (tests/build/importer.sh)" \
 	"molecule|molecule (tests/molecule/run.sh)"
 
 .PHONY: rootfs help deps venv collection test demo lens pytest units differential integration sanity lint build \
-	molecule bench changelog test-matrix clean mutate targets
+	importer molecule bench changelog test-matrix clean mutate targets
 
 help:
 	@echo "Quick start:  make demo   |   make test"
@@ -59,7 +60,7 @@ help:
 	@echo "               (rebuilt when the requirements or the Python change)"
 	@echo "  collection   link .cache/collections/ansible_collections/virtkit/libvirt_client -> ."
 	@echo "  test         deps venv collection, then stop at the first failing step of:"
-	@echo "               rootfs, lens, pytest, sanity, targets, lint, build, molecule"
+	@echo "               rootfs, lens, pytest, sanity, targets, lint, build, importer, molecule"
 	@echo "  demo         run demo/demo.yml"
 	@echo "  rootfs       build (once; cached in .cache/roots) the Debian 13 root of the second libvirt"
 	@echo "  lens         augparse tests of the Augeas lens"
@@ -72,6 +73,8 @@ help:
 	@echo "  targets      ansible-test integration --local: tests/integration/targets/ (real files, real virsh)"
 	@echo "  lint         ansible-lint --profile production, antsibull-docs lint-collection-docs"
 	@echo "  build        build the artifact, install it offline, run the demo against it"
+	@echo "  importer     galaxy-importer (Galaxy's import check; own venv in .cache/importer-venv) on the"
+	@echo "               artifact, offline, without ansible-test: fails on any WARNING or ERROR line"
 	@echo "  molecule     tests/molecule/run.sh"
 	@echo "  bench        benchmarks/run.sh"
 	@echo "  mutate       cosmic-ray mutation testing of the file-safety and verification paths (slow;"
@@ -214,6 +217,10 @@ lint:
 
 build:
 	bash tests/build/run.sh
+
+# galaxy-importer's pins need not agree with .venv's: it gets a virtualenv of its own.
+importer:
+	PYTHON=$(PYTHON) bash tests/build/importer.sh
 
 molecule:
 	@test -f tests/molecule/run.sh || { echo "molecule: FAIL: tests/molecule/run.sh is missing" >&2; exit 1; }

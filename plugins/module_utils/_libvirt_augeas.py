@@ -35,6 +35,22 @@ SEQ = re.compile(r'^[0-9]+$')
 EMPTY_STAND_IN = 'empty = 1\n'
 
 
+def line_end(text):
+    """The line end ``text`` uses throughout: CRLF, CR, or LF (also for none or a mix).
+
+    CRLF when every LF of the text follows a CR, CR when the text has CRs and
+    no LF: then the text with its line ends made LF and back again is the same
+    text, byte for byte.
+    """
+    if '\r' not in text:
+        return '\n'
+    if '\n' not in text:
+        return '\r'
+    if text.count('\n') == text.count('\r\n'):
+        return '\r\n'
+    return '\n'
+
+
 def _augeas_error(aug, path):
     """The message Augeas left for its last text operation on ``path``."""
     base = '/augeas/text' + path + '/error'
@@ -64,10 +80,27 @@ class ConfTree:
 
     ``augeas_class`` is the ``augeas.Augeas`` class of whichever binding is
     installed (python-augeas from PyPI or the distributions' python3-augeas).
+
+    The lens reads a CRLF line end as two separators (the CR ends the
+    statement, the LF belongs to the next one), and a file's last statement
+    without a line end as a statement of its own kind (``#noeol``): a
+    statement added after either would split the CRLF or rewrite that last
+    statement with the lens's default spacing.  So the tree holds the text
+    with LF line ends when the file uses CRLF or CR throughout, and with an
+    LF after its last statement when it has no line end there; ``render``
+    undoes both.  Untouched lines come back byte for byte, new lines end with
+    the file's line end, and the file still ends without one as long as its
+    last statement stays the last.
     """
 
     def __init__(self, augeas_class, text):
         self.text = text
+        # the file's line end, which the tree holds as LF
+        self.eol = line_end(text)
+        # whether the tree holds an LF after the last statement that the text does not end with
+        self.eol_added = False
+        if self.eol != '\n':
+            text = text.replace(self.eol, '\n')
         lens_dir = tempfile.mkdtemp(prefix='libvirt_client_lens.')
         try:
             with open(os.path.join(lens_dir, LENS_FILE), 'w') as f:
@@ -75,16 +108,23 @@ class ConfTree:
             flags = (augeas_class.NO_MODL_AUTOLOAD | augeas_class.NO_STDINC
                      | augeas_class.NO_LOAD)
             self.aug = augeas_class(loadpath=lens_dir, flags=flags)
-            self.aug.set(IN_TEXT, text or EMPTY_STAND_IN)
-            try:
-                self.aug.text_store(LENS, IN_TEXT, TREE)
-            except Exception:
-                raise LensError(_augeas_error(self.aug, TREE))
+            self._store(text or EMPTY_STAND_IN)
+            if self.has(TREE + '/#noeol'):
+                self.aug.remove(TREE)
+                self._store(text + '\n')
+                self.eol_added = True
             if not text:
                 self.aug.remove(TREE + '/*')
         finally:
             # The lens is compiled by now; Augeas does not read it again.
             shutil.rmtree(lens_dir, ignore_errors=True)
+
+    def _store(self, text):
+        self.aug.set(IN_TEXT, text)
+        try:
+            self.aug.text_store(LENS, IN_TEXT, TREE)
+        except Exception:
+            raise LensError(_augeas_error(self.aug, TREE))
 
     def close(self):
         self.aug.close()
@@ -161,15 +201,19 @@ class ConfTree:
         self.aug.set(path, value)
 
     def remove(self, path):
+        if self.eol_added and self.aug.match(path) == self.statements()[-1:]:
+            # The last statement leaves with the line end added after it; the
+            # text now ends with the line end of the statement before.
+            self.eol_added = False
         self.aug.remove(path)
 
-    def _drop_noeol(self):
-        if self.has(TREE + '/#noeol'):
-            self.aug.remove(TREE + '/#noeol')
-
     def _new_statement(self, name):
-        """A new statement ``name`` at the end of the file; returns its path."""
-        self._drop_noeol()
+        """A new statement ``name`` at the end of the file; returns its path.
+
+        The file's last statement keeps the line end it was given, and the new
+        one ends with a line end too.
+        """
+        self.eol_added = False
         existing = self.statements()
         if existing:
             self.aug.insert(existing[-1], name, False)
@@ -239,4 +283,8 @@ class ConfTree:
             return ''
         if isinstance(text, bytes):
             text = text.decode('utf-8')
+        if self.eol_added and text.endswith('\n'):
+            text = text[:-1]
+        if self.eol != '\n':
+            text = text.replace('\n', self.eol)
         return text
