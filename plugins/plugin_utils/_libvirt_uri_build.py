@@ -124,7 +124,7 @@ def _param_pairs(params):
 def _format_params(pairs):
     """virURIFormatParams: name=value joined by '&', values escaped as GLib does."""
     return '&'.join('%s=%s' % (_quote(name, _PARAM_CHARS), _quote(value, _PARAM_CHARS))
-                     for name, value in pairs)
+                    for name, value in pairs)
 
 
 def _build_host(host):
