@@ -8,6 +8,7 @@ On real virsh output: tests/differential/test_libvirt_uri_info_debug_log_virsh.p
 
 from ansible_collections.virtkit.libvirt_client.plugins.modules.libvirt_uri_info import virsh_answer
 
+
 def test_older_log_wording_and_nothing_to_read():
     older = ('2013-10-23 17:32:19.909+0000: 14069: debug : do_open:1127 : name "qemu+tls://hv/system" to URI '
              'components:\n  scheme qemu+tls\n')
