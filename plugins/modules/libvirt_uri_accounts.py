@@ -173,17 +173,6 @@ options:
     description: Keep a timestamped copy of each file before changing it.
     type: bool
     default: false
-  plan:
-    description:
-      - The result of the P(virtkit.libvirt_client.libvirt_uri_role_plan#filter) filter for the host, which turns
-        the C(libvirt_uri_*) variables of the C(virtkit.libvirt_client.libvirt_uri) role into this module's
-        options. It takes the place of every other option, and is how the role calls the module.
-      - Handled on the controller, before the host is contacted. When its C(errors) list is not empty, the task
-        fails with them, joined by C(; ), and nothing is sent to the host; otherwise its C(args) are the options
-        of the run.
-      - The role variables are thus computed once per host, in one template, whatever the number of options.
-    type: dict
-    version_added: 0.2.0
 notes:
   - A selected account whose file would not change is not touched; one that would get no setting at all gets no
     file.
@@ -233,9 +222,10 @@ EXAMPLES = r'''
 RETURN = r'''
 errors:
   description:
-    - The errors of O(plan), each naming the host and the role variable; the task failed with them on the
-      controller and nothing was sent to the host.
-  returned: when O(plan) holds errors
+    - The errors of the variables of the C(virtkit.libvirt_client.libvirt_uri) role that runs the module, each
+      naming the host and the role variable; the task failed with them on the controller and nothing was sent
+      to the host.
+  returned: when the role's variables hold errors
   type: list
   elements: str
   sample: ["lab1: libvirt_uri_aliases: alias name 'db.old' is not a valid alias name: aliases may only contain ..."]
@@ -535,14 +525,9 @@ def main():
             skel=dict(type='bool', default=False),
             inherit=dict(type='bool', default=True),
             backup=dict(type='bool', default=False),
-            plan=dict(type='dict'),
         ),
         supports_check_mode=True,
     )
-    if module.params['plan'] is not None:
-        module.fail_json(msg='plan is handled on the controller by the action of virtkit.libvirt_client.'
-                             'libvirt_uri_accounts, which replaces it with the options it holds; this run reached '
-                             'the host without it (called through another action?)')
     run = Run(module)
     try:
         accounts = run.run()

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ansible.plugins.action.normal import ActionModule as _NormalAction
+from ansible.plugins.action import ActionBase
 
 
 def _where(path):
@@ -75,11 +75,26 @@ def nul_refusal(module, args):
             % (module, where, value, pos))
 
 
-class NulRefusingAction(_NormalAction):
-    """The normal module action, after refusing arguments that hold a NUL."""
+class NulRefusingAction(ActionBase):
+    """Runs the task's module, as ansible-core's generic module action does, after refusing NUL characters.
+
+    Built on the public ``ActionBase`` only: its ``run`` (async and check-mode gates, tmp path), then
+    ``_execute_module``, which passes check mode, diff mode and the rest of the task's settings to the
+    module.  An async task's module runs in the background, so its tmp path is left to the async wrapper;
+    otherwise the path is removed here, as soon as the module has returned.
+    """
+
+    _supports_check_mode = True
+    _supports_async = True
 
     def run(self, tmp=None, task_vars=None):
         msg = nul_refusal(self._task.action, self._task.args)
         if msg:
             return {'failed': True, 'changed': False, 'msg': msg}
-        return super().run(tmp, task_vars)
+        result = super().run(tmp, task_vars)
+        del tmp  # ActionBase.run ignores it (and warns when one is given)
+        wrap_async = self._task.async_val
+        result.update(self._execute_module(task_vars=task_vars, wrap_async=wrap_async))
+        if not wrap_async:
+            self._remove_tmp_path(self._connection._shell.tmpdir)
+        return result

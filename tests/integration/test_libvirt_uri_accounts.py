@@ -17,7 +17,7 @@ import sys
 
 import pytest
 
-from ansible_collections.virtkit.libvirt_client.plugins.filter.libvirt_uri_role import libvirt_uri_role_plan
+from ansible_collections.virtkit.libvirt_client.plugins.plugin_utils._libvirt_role_plan import role_plan
 from ansible_collections.virtkit.libvirt_client.tests.helpers.files import read
 from ansible_collections.virtkit.libvirt_client.tests.helpers.playbook import PrivateHost, run_play
 
@@ -217,16 +217,20 @@ def test_the_audit_selects_the_same_accounts(host):
     assert missing['failed'] is True and missing['msg'] == "users_from_group: there is no group 'vk-nope' on this host"
 
 
-# -- plan: the role's way in ------------------------------------------------------------------------------------------
+# -- the libvirt_uri role's way in: its variables, planned by the action -----------------------------------------------
 
-def test_a_plan_gives_the_same_files_as_the_options_it_holds(host):
-    plan = libvirt_uri_role_plan({'libvirt_uri_aliases': SYSTEM['aliases'], 'libvirt_uri_default': 'hv1',
-                                  'libvirt_uri_users_from_group': GROUP}, 'lab1')
+ROLE_OPTION = '__libvirt_uri_role_vars'
+
+
+def test_the_roles_variables_give_the_same_files_as_the_options_of_their_plan(host):
+    variables = {'libvirt_uri_aliases': SYSTEM['aliases'], 'libvirt_uri_default': 'hv1',
+                 'libvirt_uri_users_from_group': GROUP}
+    plan = role_plan(variables, 'localhost')
     assert plan['errors'] == []
-    check = host.run({'plan': plan}, check=True, diff=True)
+    check = host.run({ROLE_OPTION: variables}, check=True, diff=True)
     assert check['changed'] is True and not check.get('failed'), check
     assert not os.path.exists(host.system_conf)
-    result = host.run({'plan': plan})
+    result = host.run({ROLE_OPTION: variables})
     assert result['changed'] is True and not result.get('failed'), result
     assert result['accounts'] == ['vkacc1', 'vkacc2', 'vkacc3']
     for path in (host.system_conf, host.user_conf('vkacc1'), host.user_conf('vkacc3')):
@@ -241,33 +245,36 @@ UNREACHABLE = {'ansible_connection': 'ssh', 'ansible_host': '127.0.0.1', 'ansibl
 
 
 @pytest.mark.parametrize('args, message', [
-    ({'plan': {'errors': ['lab1: libvirt_uri_default: one', 'lab1: libvirt_uri_aliases: two'], 'args': {}}},
-     'lab1: libvirt_uri_default: one; lab1: libvirt_uri_aliases: two'),
-    ({'plan': {'errors': [], 'args': {}}, 'skel': True},
-     MODULE + ': plan takes the place of every other option; also given: skel'),
-    ({'plan': {'args': {'skel': True}}},
-     MODULE + ': plan must be the result of the virtkit.libvirt_client.libvirt_uri_role_plan filter (a dict with '
-     "an errors list and an args dict), got {'args': {'skel': True}}"),
+    ({ROLE_OPTION: {'libvirt_uri_aliases': {'db.old': 'qemu:///system'}, 'libvirt_uri_users': 'alice'}},
+     "localhost: libvirt_uri_aliases: alias name 'db.old' is not a valid alias name: aliases may only contain the"
+     " characters A-Z, a-z, 0-9, '_' and '-', and must not be empty; localhost: libvirt_uri_users must be a list of"
+     ' {user, default, aliases, exclusive, xdg_config_home, remote_mode, remote_proxy}, got "alice"'),
+    ({ROLE_OPTION: {}, 'skel': True},
+     MODULE + ': __libvirt_uri_role_vars takes the place of every other option; also given: skel'),
+    ({ROLE_OPTION: {'libvirt_uri_alias': {}}},
+     MODULE + ': libvirt_uri_role_plan: unknown variable libvirt_uri_alias; the role variables it reads are '
+     'libvirt_uri_default, libvirt_uri_aliases, libvirt_uri_aliases_exclusive, libvirt_uri_aliases_from_group, '
+     'libvirt_uri_alias_uri_template, libvirt_uri_users, libvirt_uri_users_from_group, libvirt_uri_all_users, '
+     'libvirt_uri_skel, libvirt_uri_users_inherit, libvirt_uri_backup, libvirt_uri_remote_mode, '
+     'libvirt_uri_remote_proxy, libvirt_uri_admin_aliases, libvirt_uri_admin_default'),
 ])
-def test_a_refused_plan_fails_on_the_controller_without_contacting_the_host(args, message):
+def test_refused_role_variables_fail_on_the_controller_without_contacting_the_host(args, message):
     # The host is a closed port: any attempt to reach it would make the task unreachable instead.
     result = run_play([{'name': 'call', MODULE: args, 'ignore_errors': True, 'vars': UNREACHABLE}])[0]
     assert result.get('failed') is True and not result.get('unreachable'), result
     assert result['msg'] == message
 
 
-def test_a_plan_that_reaches_the_host_is_refused_there(tmp_path):
-    """Without its action (the module run as on a target), the module refuses plan and reads no file."""
+def test_the_roles_option_is_no_option_of_the_module(tmp_path):
+    """Without its action (the module run as on a target), the module refuses the role's option and reads no file."""
     import ansible_collections
     args = tmp_path / 'args.json'
-    args.write_text(json.dumps({'ANSIBLE_MODULE_ARGS': {'plan': {'errors': [], 'args': {'skel': True}}}}))
+    args.write_text(json.dumps({'ANSIBLE_MODULE_ARGS': {ROLE_OPTION: {'libvirt_uri_skel': True}}}))
     env = dict(os.environ, PYTHONPATH=os.path.dirname(list(ansible_collections.__path__)[0]))
     module = 'ansible_collections.virtkit.libvirt_client.plugins.modules.libvirt_uri_accounts'
     proc = subprocess.run([sys.executable, '-m', module, str(args)], env=env, capture_output=True, text=True,
                           timeout=60, check=False)
     result = json.loads(proc.stdout)
     assert result['failed'] is True and not result.get('changed'), result
-    assert result['msg'] == ('plan is handled on the controller by the action of virtkit.libvirt_client.'
-                             'libvirt_uri_accounts, which replaces it with the options it holds; this run reached '
-                             'the host without it (called through another action?)')
+    assert result['msg'].startswith('Unsupported parameters for (') and ROLE_OPTION in result['msg'], result
     assert 'files' not in result
