@@ -19,12 +19,12 @@ is only syntax-checked:
   role, or the module without ``path``) run unchanged against that
   inventory with ``ansible_connection=local``, one inventory host at a time
   (``--limit``), each in a private mount namespace of its own
-  (``playbook_helpers.PrivateHost``) where /etc/libvirt, /home and the
+  (``PrivateHost`` of tests/helpers/playbook.py) where /etc/libvirt, /home and the
   accounts are that host's, so the real /etc/libvirt/libvirt.conf and the
   users' own files are written, never the machine's.
 
 Results are checked as bytes of the written files, the values the plays
-print, and the answers of real ``virsh`` through ``playbook_helpers.virsh_uri``.
+print, and the answers of real ``virsh`` through ``virsh_uri`` of tests/helpers/virsh.py.
 The aliases of the fleet examples point at ``qemu+ssh://`` hosts that do not
 exist, so for those virsh is asked for ``test:///default``, which makes it
 read the file and walk every alias entry without connecting anywhere.

@@ -3,7 +3,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """virtkit.libvirt_client.libvirt_uri_accounts run by ansible-playbook, checked with real virsh as each account.
 
-Every run happens in a private mount namespace (``playbook_helpers.PrivateHost``)
+Every run happens in a private mount namespace (``tests/helpers/playbook.py``)
 with its own /etc/libvirt, /home, /etc/skel, /etc/login.defs and accounts
 (/etc/passwd and /etc/group), so nothing of the machine's is touched.
 """

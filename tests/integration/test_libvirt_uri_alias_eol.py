@@ -15,7 +15,8 @@ import tempfile
 
 import pytest
 
-from playbook_helpers import run_play, virsh_uri
+from ansible_collections.virtkit.libvirt_client.tests.helpers.playbook import run_play
+from ansible_collections.virtkit.libvirt_client.tests.helpers.virsh import virsh_uri
 
 MODULE = 'virtkit.libvirt_client.libvirt_uri_alias'
 A = 'test:///default?a'

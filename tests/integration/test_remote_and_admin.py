@@ -3,7 +3,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """remote_mode, remote_proxy and libvirt-admin.conf written by the modules, judged by real virsh and virt-admin.
 
-Every run happens in a private mount namespace (``playbook_helpers.PrivateHost``) with its own
+Every run happens in a private mount namespace (``tests/helpers/playbook.py``) with its own
 /etc/libvirt, /home and accounts: the machine's own files are never touched.  No daemon runs, so
 libvirt's clients fail with the socket they tried, which shows what they made of the files:
 ``virsh -c qemu:///system`` tries ``libvirt-sock`` in the legacy mode and ``virtqemud-sock`` in the
