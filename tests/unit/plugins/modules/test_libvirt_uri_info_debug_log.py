@@ -10,7 +10,7 @@ import tempfile
 
 import pytest
 
-from ansible_collections.virtkit.libvirt_client.plugins.modules.libvirt_uri_info import virsh_answer
+from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_virsh_check import virsh_answer
 
 VIRSH = shutil.which('virsh')
 ALIASES = 'uri_aliases = [\n  "hv1=qemu+ssh://root@192.0.2.1/system?no_verify=1",\n  "bad name=test:///default",\n]\n'
