@@ -196,4 +196,3 @@ class Run:
             return
         self.apply('user', pw.pw_name, os.path.join(home, rel),
                    lambda create: libvirt_files.open_user_target(pw, rel, create), spec)
-

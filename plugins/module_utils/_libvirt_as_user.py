@@ -80,11 +80,9 @@ def as_user(pw, func, what):
         return {'kind': 'identity', 'message': 'reading %s as user %s failed' % (what, pw.pw_name)}
 
 
-
 def as_account(pw, func, what):
     """``func()`` with the identity of ``pw`` when the module can take it, else with its own."""
     euid = os.geteuid()
     if euid == 0 and pw.pw_uid != 0:
         return as_user(pw, func, what)
     return func()
-

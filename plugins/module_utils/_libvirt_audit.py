@@ -59,11 +59,9 @@ def _encode_outcome(path):
     return {'kind': 'text', 'text': loaded[0]}
 
 
-
 def _read_as_user(path, pw):
     """_encode_outcome(path) computed by a child process running with the identity of ``pw``."""
     return as_user(pw, lambda: _encode_outcome(path), path)
-
 
 
 def load(path, pw=None):
@@ -345,7 +343,6 @@ def add_effective_and_findings(config, outcome, pw, probe, service, verifier=Non
     return warnings
 
 
-
 # -- options -------------------------------------------------------------------------------------
 
 def env_default_of(environment):
@@ -432,7 +429,6 @@ def run(params, accounts=None, run_command=None):
     finally:
         if verifier is not None:
             shutil.rmtree(verifier.workdir, ignore_errors=True)
-
 
 
 def _report(jobs, names, env_default, service, verifier, skipped):

@@ -159,7 +159,6 @@ def virsh_answer(output):
     return ('unreadable', 'virsh printed neither a resolved URI nor an error')
 
 
-
 def _find(program):
     for directory in ('/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'):
         path = os.path.join(directory, program)

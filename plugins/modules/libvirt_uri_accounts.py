@@ -391,4 +391,3 @@ def main():
 
 if __name__ == '__main__':
     main()
-
