@@ -255,117 +255,13 @@ diff:
   type: dict
 '''
 
-import grp
-import os
-import pwd
-
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 from ansible.module_utils.common.text.converters import to_native
 
+from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_alias_run as alias_run
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_update as engine
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_files as libvirt_files
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_errors import MissingAugeas, Refusal
-
-USER_SCOPE_REFUSED = ('attributes', 'seuser', 'serole', 'setype', 'selevel')
-
-
-def spec_of(params):
-    """The engine's spec for the module's options."""
-    aliases = params['aliases']
-    absent = []
-    if aliases is None and params['name'] is not None:
-        if params['state'] == 'present':
-            aliases = {params['name']: params['uri']}
-        else:
-            absent.append(params['name'])
-    if aliases is not None:
-        for name, uri in aliases.items():
-            if not isinstance(uri, str):
-                raise Refusal('the URI of alias %r must be a string, got %r' % (name, uri))
-    return engine.new_spec(aliases=aliases, exclusive=params['exclusive'], absent=absent,
-                           uri_default=params['uri_default'], create=params['create'], backup=params['backup'],
-                           single=params['name'] is not None, remote_mode=params['remote_mode'],
-                           remote_proxy=params['remote_proxy'], config=params['config'])
-
-
-def resolve_target(params):
-    """(scope, user name or None, path, opener) of the file the options name.
-
-    In user scope, root's file is the system file: libvirt reads
-    /etc/libvirt/libvirt.conf when the effective uid is 0, and never root's
-    XDG file.  With config=admin, the files are libvirt-admin.conf in the
-    same places (virt-admin's rule).
-    """
-    name = libvirt_files.ADMIN_CONF_NAME if params['config'] == 'admin' else libvirt_files.CONFIG_NAME
-    system_path = libvirt_files.config_path(0, '/', name=name)
-    if params['path'] or params['scope'] == 'system':
-        path = os.path.abspath(params['path'] or system_path)
-        if params['follow'] and os.path.islink(path):
-            path = os.path.realpath(path)
-        return ('path' if params['path'] else 'system', None, path,
-                lambda create: libvirt_files.open_system_target(path, create, params['follow']))
-    user = params['user']
-    if user is None and os.geteuid() == 0:
-        user = os.environ.get('SUDO_USER') or os.environ.get('DOAS_USER')
-    pw = libvirt_files.lookup_user(user if user is not None else os.geteuid())
-    if pw.pw_uid == 0:
-        path = system_path
-        return ('system', pw.pw_name, path,
-                lambda create: libvirt_files.open_system_target(path, create, params['follow']))
-    home, rel = libvirt_files.user_config_path(pw, params['xdg_config_home'], name=name)
-    return ('user', pw.pw_name, os.path.join(home, rel),
-            lambda create: libvirt_files.open_user_target(pw, rel, create))
-
-
-def owner_group_mode(module):
-    """(uid, gid, mode) of the owner, group and mode options; -1, -1 and None when not given.
-
-    ``mode`` is the permission bits or a callable computing them from the
-    file's stat result (symbolic modes such as u+rw).
-    """
-    params = module.params
-    ids = []
-    for key, db in (('owner', pwd.getpwnam), ('group', grp.getgrnam)):
-        value = params[key]
-        if value is None:
-            ids.append(-1)
-        elif value.isdigit():
-            ids.append(int(value))
-        else:
-            try:
-                ids.append(db(value)[2])
-            except KeyError:
-                raise Refusal('%s %r does not exist on this host' % (key, value))
-    mode = params['mode']
-    bits = engine.octal_mode(mode)
-    if mode is not None and bits is None:
-        def bits(st):
-            try:
-                return module._symbolic_mode_to_octal(st, mode)
-            except ValueError as exc:
-                raise Refusal('mode %r is not valid: %s' % (mode, to_native(exc)))
-    return ids[0], ids[1], bits
-
-
-def run(module):
-    params = module.params
-    spec = spec_of(params)
-    scope, user, path, opener = resolve_target(params)
-    user_attrs = file_args = None
-    if scope == 'user':
-        given = [key for key in USER_SCOPE_REFUSED if params.get(key) is not None]
-        if given:
-            raise Refusal('%s cannot be used with scope=user: only owner, group and mode are applied to a file in '
-                          "a user's directory" % ', '.join(given))
-        user_attrs = owner_group_mode(module)
-    else:
-        file_args = module.load_file_common_arguments(params, path=path)
-    result = engine.apply(module, opener, path, spec, user_attrs=user_attrs, file_args=file_args,
-                          root=scope == 'system')
-    result['scope'] = scope
-    if user is not None:
-        result['user'] = user
-    return result
 
 
 def main():
@@ -399,7 +295,7 @@ def main():
         module.fail_json(msg='uri is required with name and state=present: the URI the alias %r stands for'
                          % module.params['name'])
     try:
-        result = run(module)
+        result = alias_run.run(module)
     except MissingAugeas as exc:
         module.fail_json(msg=missing_required_lib(engine.AUGEAS_PACKAGES), exception=exc.traceback,
                          missing_python_augeas=True, changed=False)

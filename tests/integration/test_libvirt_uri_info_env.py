@@ -184,7 +184,7 @@ def test_dynamic_setting_is_not_guessed(etc, member):
 
 def test_verification_reports_a_disagreement(etc, member):
     """A prediction that differs from what virsh says in the member's login is a failure, with both answers."""
-    from ansible_collections.virtkit.libvirt_client.plugins.modules import libvirt_uri_info as module
+    from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_virsh_check as module
 
     write_as(member, '.config/libvirt/libvirt.conf', 'uri_aliases = [ "t=test:///default" ]\n')
 

@@ -23,7 +23,7 @@ from hypothesis import given, settings, strategies as st
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_conf as libvirt_conf
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_augeas import ConfTree, LensError
 
-from reliability_helpers import ENGINE, MODULE, REWRITE, call_module, read as read_text, snapshot, temp_files, write
+from reliability_helpers import ENGINE, REWRITE, call_module, read as read_text, snapshot, temp_files, write
 from test_fuzz import SETTINGS, conf_text
 
 ORIGINAL = ('# original\nuri_aliases = [\n  "a=test:///default?a",\n  "z=test:///default?z",\n]\n'
@@ -206,7 +206,7 @@ PREFIXES = st.sampled_from(['', 'uri_aliases = [ "a=test:///default" ]\n', 'uri_
 def test_fast_path_skips_only_edits_that_change_nothing(prefix, text, request):
     """needs_change() is False only when the lens edit would give back the same text, which verify() accepts."""
     import importlib
-    module = importlib.import_module(MODULE)
+    module = importlib.import_module('ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_alias_run')
     engine = importlib.import_module(ENGINE)
     rewrite = importlib.import_module(REWRITE)
     text = prefix + text

@@ -6,7 +6,7 @@
 On real virsh output: tests/differential/test_libvirt_uri_info_debug_log_virsh.py.
 """
 
-from ansible_collections.virtkit.libvirt_client.plugins.modules.libvirt_uri_info import virsh_answer
+from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_virsh_check import virsh_answer
 
 
 def test_older_log_wording_and_nothing_to_read():
