@@ -16,10 +16,6 @@ from ansible.errors import AnsibleFilterError
 
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_errors import Refusal
 from ansible_collections.virtkit.libvirt_client.plugins.plugin_utils._libvirt_role_plan import role_plan
-# The role variables the filter reads, named in its messages.
-from ansible_collections.virtkit.libvirt_client.plugins.plugin_utils._libvirt_role_plan import (  # noqa: F401
-    ROLE_VARIABLES,  # pylint: disable=unused-import
-)
 
 
 def libvirt_uri_role_plan(variables, hostname, groups=None, hostvars=None):

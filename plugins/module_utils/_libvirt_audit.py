@@ -25,6 +25,7 @@ from ansible.module_utils.common.text.converters import to_native, to_text
 
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_conf as libvirt_conf
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_env as libvirt_env
+from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_login_pam as libvirt_login_pam
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_findings as libvirt_findings
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_accounts as accounts_rule
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_files as libvirt_files
@@ -390,9 +391,9 @@ def run(params, accounts=None, run_command=None):
     needed for O(verify_with_virsh).
     """
     env_default = env_default_of(params['environment'])
-    service = params.get('pam_service') or libvirt_env.DEFAULT_SERVICE
-    if '/' in service or service in ('.', '..') or not os.path.isfile(os.path.join(libvirt_env.PAM_DIR, service)):
-        raise Refusal("pam_service must be the name of a file in %s, got %r" % (libvirt_env.PAM_DIR, service))
+    service = params.get('pam_service') or libvirt_login_pam.DEFAULT_SERVICE
+    if '/' in service or service in ('.', '..') or not os.path.isfile(os.path.join(libvirt_login_pam.PAM_DIR, service)):
+        raise Refusal("pam_service must be the name of a file in %s, got %r" % (libvirt_login_pam.PAM_DIR, service))
     xdg = params['xdg_config_home'] or {}
     users = params['users'] or []
     unknown = sorted(set(xdg) - set(users))

@@ -68,10 +68,6 @@ from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_lo
     DEFAULT_SERVICE, PAM_ENV_CONF, PAM_ENVFILE, PAM_USER_ENVFILE, collect_pam, parse_pam_env_conf,
     parse_pam_envfile,
 )
-# Names callers reach through this module (libvirt_uri_info: PAM_DIR; the unit tests: pam_env_lines).
-from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_login_pam import (  # noqa: F401 pylint: disable=unused-import
-    PAM_DIR, pam_env_lines,
-)
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_shell_lexer import parse_word
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_shell_walker import ShellWalker
 

@@ -11,15 +11,12 @@ import sys
 
 import pytest
 
-from ansible_collections.virtkit.libvirt_client.tests.helpers.playbook import ansible_playbook
 import yaml
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.virtkit.libvirt_client.plugins.filter.libvirt_uri_role import (
-    ROLE_VARIABLES,
-    FilterModule,
-    libvirt_uri_role_plan,
-)
+from ansible_collections.virtkit.libvirt_client.plugins.filter.libvirt_uri_role import FilterModule, libvirt_uri_role_plan
+from ansible_collections.virtkit.libvirt_client.plugins.plugin_utils._libvirt_role_plan import ROLE_VARIABLES
+from ansible_collections.virtkit.libvirt_client.tests.helpers.playbook import ansible_playbook
 
 TEMPLATE = 'qemu+ssh://root@{{ host }}/system'
 GROUPS = {

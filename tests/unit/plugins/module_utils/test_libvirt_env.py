@@ -13,6 +13,7 @@ import subprocess
 import pytest
 
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_env as env
+from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_login_pam as pam
 
 HOME = '/home/alice'
 ACCOUNT = {'name': 'alice', 'uid': 1000, 'home': HOME, 'shell': '/bin/bash'}
@@ -118,13 +119,13 @@ def test_pam_service_lines_follow_includes():
         '/etc/pam.d/common-auth': 'auth required pam_unix.so\nsession optional pam_env.so readenv=0\n',
         '/etc/pam.d/login': 'session [success=ok default=bad] pam_env.so conffile=/etc/x.conf\n',
     })
-    lines = env.pam_env_lines(reader, 'sshd')
+    lines = pam.pam_env_lines(reader, 'sshd')
     assert lines == [
         ('/etc/pam.d/common-auth', 2, {'readenv': '0'}),
         ('/etc/pam.d/sshd', 2, {}),
         ('/etc/pam.d/sshd', 3, {'user_readenv': '1', 'envfile': '/etc/default/locale'}),
     ]
-    assert env.pam_env_lines(reader, 'login') == [('/etc/pam.d/login', 1, {'conffile': '/etc/x.conf'})]
+    assert pam.pam_env_lines(reader, 'login') == [('/etc/pam.d/login', 1, {'conffile': '/etc/x.conf'})]
 
 
 def test_pam_order_conffile_envfile_then_user_file():
