@@ -64,12 +64,9 @@ export HOME=$TMP/home
 mkdir -p "$HOME"
 
 # --- 2. the artifact
-version=$(sed -n 's/^version:[[:space:]]*//p' "$ROOT/galaxy.yml" | tr -d "\"'" | head -n1)
-[[ -n "$version" ]] || die "no version in galaxy.yml"
-echo "--- ansible-galaxy collection build"
-ansible-galaxy collection build "$ROOT" --output-path "$TMP/dist"
-tarball=$TMP/dist/virtkit-libvirt_client-$version.tar.gz
-[[ -f "$tarball" ]] || die "expected $tarball"
+# shellcheck source=tests/build/artifact.sh
+. "$ROOT/tests/build/artifact.sh"
+build_artifact "$TMP/dist"
 
 # --- 3. galaxy-importer
 mkdir -p "$TMP/run" "$TMP/extract" "$TMP/ansible-tmp"

@@ -26,13 +26,9 @@ command -v ansible-galaxy >/dev/null || die "ansible-galaxy not on PATH; run 'ma
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/virtkit-build.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
 
-version=$(sed -n 's/^version:[[:space:]]*//p' "$ROOT/galaxy.yml" | tr -d "\"'" | head -n1)
-[[ -n "$version" ]] || die "no version in galaxy.yml"
-
-echo "--- ansible-galaxy collection build"
-ansible-galaxy collection build "$ROOT" --output-path "$TMP/dist"
-tarball=$TMP/dist/virtkit-libvirt_client-$version.tar.gz
-[[ -f "$tarball" ]] || die "expected $tarball"
+# shellcheck source=tests/build/artifact.sh
+. "$ROOT/tests/build/artifact.sh"
+build_artifact "$TMP/dist"
 echo "artifact: $(basename "$tarball") ($(du -k "$tarball" | cut -f1) KiB)"
 
 echo "--- artifact contents"
