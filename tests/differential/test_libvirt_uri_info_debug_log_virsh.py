@@ -14,7 +14,7 @@ import tempfile
 
 import pytest
 
-from ansible_collections.virtkit.libvirt_client.plugins.modules.libvirt_uri_info import virsh_answer
+from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_virsh_check import virsh_answer
 
 
 VIRSH = shutil.which('virsh')
