@@ -56,23 +56,23 @@ from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_co
 )
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_resolve import (
     AliasIndex,
-    _alias_list,
-    _name_text,
+    alias_list,
+    name_text,
 )
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_uri import (
     RULE_CONFIG_QUOTING,
     RULE_SYNTAX,
     URIError,
-    WHITESPACE_NAMES as _WHITESPACE_NAMES,
-    check_text as _check_text,
-    printable as _show,
-    uri_text as _text,
+    WHITESPACE_NAMES,
+    check_text,
+    printable,
+    uri_text,
 )
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_uri_syntax import (
-    Parts as _Parts,
-    Raw as _Raw,
-    SyntaxFailure as _SyntaxFailure,
-    libxml2_parse as _libxml2_parse,
+    Parts,
+    Raw,
+    SyntaxFailure,
+    libxml2_parse,
 )
 
 #: The file virt-admin reads as root (another account reads ADMIN_CONF_NAME under its config directory).
@@ -135,18 +135,18 @@ def user_runtime_dir(environ=None, home=None):
 
 def _parse_admin(uri):
     """virURIParse as virt-admin uses it: the parts, or URIError with libvirt's message."""
-    text = _text(uri)
+    text = uri_text(uri)
     if text == '':
-        raw = _Raw()
+        raw = Raw()
     else:
-        text = _check_text(text)
+        text = check_text(text)
         try:
-            raw = _libxml2_parse(text)
-        except _SyntaxFailure as failure:
+            raw = libxml2_parse(text)
+        except SyntaxFailure as failure:
             raise URIError('Unable to parse URI %s: %s' % (text, failure.reason), uri=text,
                            rule=RULE_SYNTAX,
                            libvirt_message='internal error: Unable to parse URI %s' % text)
-    return _Parts(text, raw)
+    return Parts(text, raw)
 
 
 def _refuse(text, uri, rule, hint):
@@ -205,11 +205,11 @@ def check_admin_uri(uri):
     ``/system`` URI or of ``socket=``; for ``/session`` the path under
     ``$XDG_RUNTIME_DIR/libvirt`` of this process.
     """
-    text = _text(uri)
+    text = uri_text(uri)
     for pos, ch in enumerate(text):
         if ch in '\r\n\x00':
             raise URIError("URI '%s' contains %s at position %d, which cannot be written into a "
-                           'libvirt-admin.conf string' % (_show(text), _WHITESPACE_NAMES[ch], pos),
+                           'libvirt-admin.conf string' % (printable(text), WHITESPACE_NAMES[ch], pos),
                            uri=text, rule=RULE_CONFIG_QUOTING)
     if "'" in text and '"' in text:
         raise URIError("URI %s contains both ' and \", so it cannot be written as a libvirt-admin.conf "
@@ -245,12 +245,12 @@ def resolve_admin(name, entries=None, path=None, aliases=None, env_default=None,
 
     Returns the URI text; raises ConfError (``message`` = virt-admin's wording).
     """
-    name = _name_text(name, 'the connection name')
-    env_default = _name_text(env_default, 'LIBVIRT_ADMIN_DEFAULT_URI')
+    name = name_text(name, 'the connection name')
+    env_default = name_text(env_default, 'LIBVIRT_ADMIN_DEFAULT_URI')
     if alias_index is None:
-        aliases = _alias_list(aliases)
+        aliases = alias_list(aliases)
     if path is not None:
-        path = _name_text(path, 'the configuration path')
+        path = name_text(path, 'the configuration path')
     if entries is None and path is not None:
         loaded = read_file(path)
         entries = loaded[1] if loaded is not None else None

@@ -50,7 +50,7 @@ _XEN_SYSTEM = 'xen:///system'
 _DEFAULT_PATH = 'libvirt.conf'
 
 
-def _name_text(value, what):
+def name_text(value, what):
     """``value`` as text (None stays None); ConfError for anything else."""
     if value is None:
         return None
@@ -68,7 +68,7 @@ def _name_text(value, what):
     return value
 
 
-def _alias_list(aliases):
+def alias_list(aliases):
     if aliases is None:
         return None
     if isinstance(aliases, (str, bytes)) or not isinstance(aliases, (list, tuple)):
@@ -76,7 +76,7 @@ def _alias_list(aliases):
                         % (type(aliases).__name__, aliases))
     result = []
     for item in aliases:
-        result.append(_name_text(item, "the 'uri_aliases' entry"))
+        result.append(name_text(item, "the 'uri_aliases' entry"))
     return result
 
 
@@ -102,7 +102,7 @@ class AliasIndex:
         self._first = {}
         try:
             if self._aliases is not None:
-                items = _alias_list(self._aliases)
+                items = alias_list(self._aliases)
             else:
                 items = get_string_list(self._entries, 'uri_aliases', self._path)
             for entry in items or ():
@@ -182,14 +182,14 @@ def resolve(name, entries=None, path=None, aliases=None, env_default=None, virsh
 
     Returns the URI text; raises ``ConfError`` (``message`` = virsh's wording).
     """
-    name = _name_text(name, 'the connection name')
-    env_default = _name_text(env_default, 'LIBVIRT_DEFAULT_URI')
-    virsh_default = _name_text(virsh_default, 'VIRSH_DEFAULT_CONNECT_URI')
+    name = name_text(name, 'the connection name')
+    env_default = name_text(env_default, 'LIBVIRT_DEFAULT_URI')
+    virsh_default = name_text(virsh_default, 'VIRSH_DEFAULT_CONNECT_URI')
     if alias_index is None:
-        aliases = _alias_list(aliases)
-    probe = _name_text(probe, 'the probe URI')
+        aliases = alias_list(aliases)
+    probe = name_text(probe, 'the probe URI')
     if path is not None:
-        path = _name_text(path, 'the configuration path')
+        path = name_text(path, 'the configuration path')
 
     if entries is None and path is not None:
         loaded = read_file(path, libvirt_version)
