@@ -33,10 +33,7 @@ from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_er
 # apply() only when something must change: a run that changes nothing never compiles it (ansible-core
 # still ships it in the module's payload).
 
-ALIASES_KEY = libvirt_conf.ALIASES_KEY
-DEFAULT_KEY = libvirt_conf.DEFAULT_KEY
 REMOTE_KEYS = rules.REMOTE_KEYS
-SCALAR_KEYS = rules.SCALAR_KEYS
 AUGEAS_PACKAGES = ('python-augeas (package python3-augeas on Debian, Ubuntu, Fedora, EL and openSUSE; '
                    'python-augeas on Arch)')
 
@@ -130,7 +127,7 @@ def load(path, data):
         raise Refusal("'%s' holds a NUL character; it is left untouched" % path)
     try:
         entries = libvirt_conf.parse(text, path)
-        libvirt_conf.get_string_list(entries, ALIASES_KEY, path)
+        libvirt_conf.get_string_list(entries, libvirt_conf.ALIASES_KEY, path)
     except libvirt_conf.ConfError as exc:
         raise Refusal('libvirt cannot use %s, so it is left untouched: %s' % (path, exc.message))
     return text, entries
@@ -138,7 +135,7 @@ def load(path, data):
 
 def needs_change(entries, params, present, absent):
     """Whether the parsed file differs from what is asked (no Augeas needed to tell)."""
-    value = libvirt_conf.get_value(entries, ALIASES_KEY)
+    value = libvirt_conf.get_value(entries, libvirt_conf.ALIASES_KEY)
     names = [libvirt_conf.alias_part(v.value) for v in value.value] if value is not None else []
     if params['exclusive'] and params['aliases'] is not None:
         wanted = set(name for name, uri in present)
@@ -149,7 +146,7 @@ def needs_change(entries, params, present, absent):
     for name, uri in present:
         if name not in names or value.value[names.index(name)].value != '%s=%s' % (name, uri):
             return True
-    for key in SCALAR_KEYS:
+    for key in rules.SCALAR_KEYS:
         wanted = params.get(key)
         if wanted is None:
             continue
