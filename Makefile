@@ -31,20 +31,23 @@ MATRIX ?= 2.17:3.12:ruamel.yaml==0.18.6 2.18:3.13 2.19:3.13 2.20:3.13 2.21:3.13
 # pytest-xdist workers for the pytest step (0 runs everything in one process).
 PYTEST_WORKERS ?= 2
 PYTEST_ARGS ?=
+BACKGROUND_STEPS ?= rootfs
 
 export PATH := $(VENV_BIN):$(PATH)
 export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-# Steps of `make test`, in order: "target|title".
+# Steps of `make test`, in order: "target|title".  The steps of BACKGROUND_STEPS start at once,
+# beside the others (their output is kept and printed at their place in the order): the root is
+# mostly downloads and disk, and the steps before it (lens, sanity, lint) need no root.
 TEST_STEPS := \
-	"rootfs|Debian 13 root: libvirt 11.3 for the tests and the fleet (tests/fleet/rootfs.sh)" \
 	"lens|lens tests: augparse (tests/lens/run.sh)" \
-	"pytest|pytest: tests/unit as nobody without libvirt; tests/differential tests/integration tests/reliability" \
 	"sanity|ansible-test sanity + units (tests/sanity/run.sh)" \
-	"targets|ansible-test integration targets (tests/integration/run-ansible-test.sh)" \
 	"lint|ansible-lint + antsibull-docs lint (tests/lint/run.sh)" \
+	"rootfs|Debian 13 root: libvirt 11.3 for the tests and the fleet (tests/fleet/rootfs.sh)" \
+	"pytest|pytest: tests/unit as nobody without libvirt; tests/differential tests/integration tests/reliability" \
+	"targets|ansible-test integration targets (tests/integration/run-ansible-test.sh)" \
 	"build|artifact build, offline install, demo (tests/build/run.sh)" \
 	"importer|galaxy-importer on the artifact: no warning, no error (tests/build/importer.sh)" \
 	"molecule|molecule (tests/molecule/run.sh)"
@@ -137,14 +140,30 @@ test: deps venv collection
 		echo "make test: running it as root through sudo"; \
 		exec sudo -n env "PATH=$$PATH" $(MAKE) test; \
 	fi; \
-	t0=$$SECONDS; passed=0; skipped=0; n=0; report=(); \
+	t0=$$SECONDS; passed=0; skipped=0; n=0; report=(); declare -A bg=(); \
+	mkdir -p "$(CACHE)/steps"; \
+	for step in $(TEST_STEPS); do \
+		target=$${step%%|*}; title=$${step#*|}; n=$$((n + 1)); \
+		case " $(BACKGROUND_STEPS) " in *" $$target "*) ;; *) continue ;; esac; \
+		echo "make test: step $$n ($$target) starts now, beside the steps before it; its output follows at its place"; \
+		STEP_LOG="$(CACHE)/steps/$$target.log" setsid .ci/step "$$n. $$title" $(MAKE) "$$target" \
+			>"$(CACHE)/steps/$$target.out" 2>&1 </dev/null & bg[$$target]=$$!; \
+	done; \
+	trap 'for p in "$${bg[@]}"; do kill -- "-$$p" 2>/dev/null; done' EXIT; \
+	n=0; \
 	for step in $(TEST_STEPS); do \
 		target=$${step%%|*}; title=$${step#*|}; n=$$((n + 1)); s=$$SECONDS; \
 		if [ "$$target" = molecule ] && [ ! -f tests/molecule/run.sh ]; then \
 			echo; echo "== SKIPPED: $$n. $$title: tests/molecule/run.sh does not exist"; \
 			skipped=$$((skipped + 1)); report+=("$$n. $$target: skipped (no tests/molecule/run.sh)"); continue; \
 		fi; \
-		if STEP_LOG="$(CACHE)/steps/$$target.log" .ci/step "$$n. $$title" $(MAKE) "$$target"; then \
+		if [ -n "$${bg[$$target]:-}" ]; then \
+			rc=0; wait "$${bg[$$target]}" || rc=$$?; unset "bg[$$target]"; cat "$(CACHE)/steps/$$target.out"; \
+			echo "make test: step $$n ($$target) ran beside the steps before it; waited $$((SECONDS - s))s for it"; \
+		else \
+			rc=0; STEP_LOG="$(CACHE)/steps/$$target.log" .ci/step "$$n. $$title" $(MAKE) "$$target" || rc=$$?; \
+		fi; \
+		if [ "$$rc" = 0 ]; then \
 			passed=$$((passed + 1)); report+=("$$n. $$target: passed ($$((SECONDS - s))s)"); \
 		else \
 			report+=("$$n. $$target: FAILED ($$((SECONDS - s))s)"); \
@@ -190,7 +209,7 @@ lens:
 # (tests/differential first, so its long tests start at once instead of serialising at the end).
 # ansible-test units (the sanity step) runs tests/unit again, under ansible-test's harness (~30 s).
 pytest: units
-	python -m pytest -p no:cacheprovider -q -n $(PYTEST_WORKERS) --durations=40 \
+	python -m pytest -p no:cacheprovider -q -n $(PYTEST_WORKERS) --dist loadgroup --durations=40 \
 		tests/differential tests/integration tests/reliability $(PYTEST_ARGS)
 
 units:
@@ -201,7 +220,7 @@ differential:
 	python -m pytest -p no:cacheprovider -q -n $(PYTEST_WORKERS) --durations=20 tests/differential $(PYTEST_ARGS)
 
 integration:
-	python -m pytest -p no:cacheprovider -q -n $(PYTEST_WORKERS) tests/integration $(PYTEST_ARGS)
+	python -m pytest -p no:cacheprovider -q -n $(PYTEST_WORKERS) --dist loadgroup tests/integration $(PYTEST_ARGS)
 
 # ansible-test units runs the whole unit suite under its own harness.
 SANITY_UNIT_TESTS := tests/unit/

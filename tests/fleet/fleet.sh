@@ -100,13 +100,16 @@ port_in_use() {
     return 1
 }
 
-ensure_user() {
-    local user=$1
-    getent passwd "$user" >/dev/null && return 0
-    useradd --no-create-home --home-dir "/home/$user" --shell /bin/sh \
-        --comment "libvirt_client test user" --user-group "$user" 2>/dev/null \
-        || getent passwd "$user" >/dev/null \
-        || die "cannot create user $user"
+ensure_user() {  # fleets of other directories may create the same account at the same time
+    local user=$1 i
+    for ((i = 0; i < 20; i++)); do
+        getent passwd "$user" >/dev/null && return 0
+        useradd --no-create-home --home-dir "/home/$user" --shell /bin/sh \
+            --comment "libvirt_client test user" --user-group "$user" 2>/dev/null && return 0
+        # another useradd holds the lock of /etc/passwd, or has just created the account
+        sleep 0.5
+    done
+    getent passwd "$user" >/dev/null || die "cannot create user $user"
 }
 
 wait_for() {  # wait_for CMD...: bounded poll

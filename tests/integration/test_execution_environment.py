@@ -21,6 +21,10 @@ import tempfile
 import pytest
 import yaml
 
+# The module-scoped fixture runs once, on one pytest-xdist worker (the pytest step uses
+# --dist loadgroup).
+pytestmark = pytest.mark.xdist_group('execution_environment')
+
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BIN = os.path.dirname(sys.executable)
 ORIGIN = '  # from collection virtkit.libvirt_client'

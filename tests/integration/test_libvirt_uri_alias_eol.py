@@ -18,6 +18,10 @@ import pytest
 from ansible_collections.virtkit.libvirt_client.tests.helpers.playbook import run_play
 from ansible_collections.virtkit.libvirt_client.tests.helpers.virsh import virsh_uri
 
+# The module-scoped fixture runs once, on one pytest-xdist worker (the pytest step uses
+# --dist loadgroup).
+pytestmark = pytest.mark.xdist_group('eol')
+
 MODULE = 'virtkit.libvirt_client.libvirt_uri_alias'
 A = 'test:///default?a'
 B = 'test:///default?b'

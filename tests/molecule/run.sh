@@ -8,12 +8,17 @@
 # unshare and virsh): Debian 12 hosts (this machine's system) and Debian 13
 # hosts (the root of tests/fleet/rootfs.sh, built first if needed).
 #
-#   tests/molecule/run.sh              every scenario (molecule test, one by one)
+#   tests/molecule/run.sh              every scenario (molecule test)
 #   tests/molecule/run.sh NAME...      these scenarios only
 #
-# Each scenario's output is also written to .cache/molecule-logs/NAME.log; at
-# the end, the lines of a failed scenario's log that say why (.ci/why) are
-# printed, and written to $STEP_WHY when `make test` set it (.ci/step).
+# MOLECULE_JOBS scenarios (default 2) run at once, each on a fleet of its own
+# (its own directory, ports and host state): a scenario spends most of its
+# time waiting on SSH round trips, so two of them share the machine's cores
+# well.  Each scenario's output goes to .cache/molecule-logs/NAME.log and is
+# printed whole when the scenario ends (MOLECULE_JOBS=1 prints it as it
+# comes).  At the end, the lines of a failed scenario's log that say why
+# (.ci/why) are printed, and written to $STEP_WHY when `make test` set it
+# (.ci/step).
 #
 # Uses .venv (make venv) unless VENV points elsewhere.  Each scenario is
 # bounded by MOLECULE_SCENARIO_TIMEOUT seconds (default 300); a scenario that
@@ -23,8 +28,11 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 VENV=${VENV:-$ROOT/.venv}
 TIMEOUT=${MOLECULE_SCENARIO_TIMEOUT:-300}
+JOBS=${MOLECULE_JOBS:-2}
 
 die() { echo "tests/molecule/run.sh: $*" >&2; exit 1; }
+
+[[ $JOBS =~ ^[1-9][0-9]*$ ]] || die "MOLECULE_JOBS must be a positive number, not '$JOBS'"
 
 [[ -x $VENV/bin/molecule ]] || die "molecule not found in $VENV; run 'make venv' (or set VENV)"
 [[ $(id -u) -eq 0 ]] || die "must run as root: the fleet starts sshd in private mount namespaces"
@@ -58,24 +66,67 @@ fi
 [[ ${#scenarios[@]} -gt 0 ]] || die "no scenario found under extensions/molecule"
 
 molecule --version
+for s in "${scenarios[@]}"; do
+    [[ -f extensions/molecule/$s/molecule.yml ]] || die "no scenario '$s' (extensions/molecule/$s/molecule.yml)"
+done
+
+# one scenario, its output in its log (and on stdout when scenarios run one at a time);
+# a scenario that fails or times out is destroyed, so that no sshd is left running
+scenario() {
+    local s=$1 t0=$SECONDS rc=0
+    if [[ $JOBS -eq 1 ]]; then
+        timeout --kill-after=20 "$TIMEOUT" molecule test -s "$s" 2>&1 | tee "$LOGS/$s.log" || rc=$?
+    else
+        timeout --kill-after=20 "$TIMEOUT" molecule test -s "$s" >"$LOGS/$s.log" 2>&1 </dev/null || rc=$?
+    fi
+    if [[ $rc -ne 0 ]]; then
+        timeout --kill-after=10 120 molecule destroy -s "$s" >>"$LOGS/$s.log" 2>&1 </dev/null || true
+    fi
+    echo "$rc $((SECONDS - t0))" >"$LOGS/$s.status"
+    return "$rc"
+}
+
+# print a finished scenario's log and its outcome; count it
+report() {
+    local s=$1 rc secs
+    read -r rc secs <"$LOGS/$s.status"
+    if [[ $JOBS -gt 1 ]]; then
+        echo "=== molecule test -s $s (its output)"
+        cat "$LOGS/$s.log"
+    fi
+    if [[ $rc -eq 0 ]]; then
+        passed=$((passed + 1))
+        echo "=== $s: passed in $secs s"
+    else
+        failed=$((failed + 1))
+        failures+=("$s")
+        echo "=== $s: FAILED (exit $rc) after $secs s; its fleet was destroyed"
+    fi
+}
+
 passed=0
 failed=0
 failures=()
 start=$SECONDS
-for s in "${scenarios[@]}"; do
-    [[ -f extensions/molecule/$s/molecule.yml ]] || die "no scenario '$s' (extensions/molecule/$s/molecule.yml)"
-    echo "=== molecule test -s $s"
-    t0=$SECONDS
-    if timeout --kill-after=20 "$TIMEOUT" molecule test -s "$s" 2>&1 | tee "$LOGS/$s.log"; then
-        passed=$((passed + 1))
-        echo "=== $s: passed in $((SECONDS - t0)) s"
-    else
-        rc=$?
-        failed=$((failed + 1))
-        failures+=("$s")
-        echo "=== $s: FAILED (exit $rc) after $((SECONDS - t0)) s; destroying its fleet"
-        timeout --kill-after=10 120 molecule destroy -s "$s" || true
+declare -A running=()   # pid -> scenario
+next=0
+while [[ $next -lt ${#scenarios[@]} || ${#running[@]} -gt 0 ]]; do
+    if [[ $next -lt ${#scenarios[@]} && ${#running[@]} -lt $JOBS ]]; then
+        s=${scenarios[next]}
+        next=$((next + 1))
+        rm -f "$LOGS/$s.status"
+        echo "=== molecule test -s $s (started at $((SECONDS - start)) s)"
+        scenario "$s" &
+        running[$!]=$s
+        continue
     fi
+    wait -n -p done_pid "${!running[@]}" || true
+    s=${running[$done_pid]}
+    unset "running[$done_pid]"
+    if [[ ! -f $LOGS/$s.status ]]; then
+        echo "1 $((SECONDS - start))" >"$LOGS/$s.status"
+    fi
+    report "$s"
 done
 echo "=== molecule scenarios done in $((SECONDS - start)) s"
 echo "molecule: $passed passed, $failed failed"
