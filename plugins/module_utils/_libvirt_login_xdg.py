@@ -31,17 +31,18 @@ import os
 import re
 import stat
 
+# The login walk (_libvirt_env and the readers below it) and _libvirt_as_user are imported in the functions
+# that need them: a run that writes no account's file, or whose accounts' logins never name XDG_CONFIG_HOME,
+# never compiles them on the host.
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_files as libvirt_files
-from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_as_user import as_account
-from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_login_pam import (
-    DEFAULT_SERVICE, PAM_DIR, PAM_ENV_CONF, PAM_ENVFILE, PAM_USER_ENVFILE,
-)
 
 NEEDLE = b'XDG_CONFIG_HOME'
-SYSTEM_FILES = (PAM_ENV_CONF, PAM_ENVFILE, '/etc/profile', '/etc/bash.bashrc', '/etc/zsh/zshenv',
-                '/etc/zsh/zprofile', '/etc/zsh/zshrc', '/etc/zsh/zlogin')
+#: pam_env's conffile and envfile when the PAM line names none (``_libvirt_login_pam``), and the shells' files.
+SYSTEM_FILES = ('/etc/security/pam_env.conf', '/etc/environment', '/etc/profile', '/etc/bash.bashrc',
+                '/etc/zsh/zshenv', '/etc/zsh/zprofile', '/etc/zsh/zshrc', '/etc/zsh/zlogin')
 SYSTEM_GLOBS = ('/etc/profile.d/*',)
-DOTFILES = (PAM_USER_ENVFILE, '.profile', '.bash_profile', '.bash_login', '.bashrc', '.zshenv', '.zprofile',
+PAM_DIR = '/etc/pam.d'
+DOTFILES = ('.pam_environment', '.profile', '.bash_profile', '.bash_login', '.bashrc', '.zshenv', '.zprofile',
             '.zshrc', '.zlogin')
 #: The largest file scanned, and how many files one account's scan may reach; past either, the walk decides.
 MAX_SCAN = 1024 * 1024
@@ -100,10 +101,11 @@ class Scan:
     The files outside every home are scanned once and remembered; ``scanned`` counts the files read.
     """
 
-    def __init__(self):
+    def __init__(self, system=None):
         self.shared = {}
         self.scanned = 0
-        self._system = None
+        # ``system``: the system files' paths instead of those of this host (for tests).
+        self._system = list(system) if system is not None else None
 
     def _shared(self, path):
         if path not in self.shared:
@@ -205,6 +207,7 @@ def classify(pw, setting, name=libvirt_files.CONFIG_NAME):
 
 def service_of(service=None):
     """The PAM service whose login is modelled: ``service``, else sshd's, else login's."""
+    from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_login_pam import DEFAULT_SERVICE
     if service:
         return service
     if os.path.isfile(os.path.join(PAM_DIR, DEFAULT_SERVICE)):
@@ -215,6 +218,7 @@ def service_of(service=None):
 def walk(pw, service):
     """``_libvirt_env.analyse()`` of the account's login, read with its identity; {'kind': 'identity'} on failure."""
     from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_env as libvirt_env
+    from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_as_user import as_account
     account = libvirt_env.account_of(pw)
 
     def work():
