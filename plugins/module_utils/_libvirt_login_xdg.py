@@ -56,8 +56,28 @@ _ABSENT = (False, False, ())
 _UNSURE = (False, True, ())
 
 
-def _scan_file(path, follow):
-    """(names it, unsure, source words) of one file; ``follow`` False: a symbolic link is unsure."""
+def _world_readable(path, st):
+    """Whether every account can read ``path`` (so that scanning it as root tells nobody anything)."""
+    if not st.st_mode & stat.S_IROTH:
+        return False
+    directory = os.path.dirname(path)
+    while True:
+        try:
+            if not os.stat(directory).st_mode & stat.S_IXOTH:
+                return False
+        except OSError:
+            return False
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            return True
+        directory = parent
+
+
+def _scan_file(path, follow, public=False):
+    """(names it, unsure, source words) of one file.
+
+    ``follow`` False: a symbolic link is unsure; ``public``: so is a file not every account can read.
+    """
     flags = os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY
     if not follow:
         flags |= os.O_NOFOLLOW
@@ -67,7 +87,7 @@ def _scan_file(path, follow):
         return _ABSENT if exc.errno in (errno.ENOENT, errno.ENOTDIR) else _UNSURE
     try:
         st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_SCAN:
+        if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_SCAN or (public and not _world_readable(path, st)):
             return _UNSURE
         data = os.read(fd, MAX_SCAN + 1)
     except OSError:
@@ -107,11 +127,13 @@ class Scan:
         # ``system``: the system files' paths instead of those of this host (for tests).
         self._system = list(system) if system is not None else None
 
-    def _shared(self, path):
-        if path not in self.shared:
+    def _shared(self, path, public):
+        """The scan of a file outside the homes, remembered; ``public`` for a file a login sources."""
+        key = (path, public)
+        if key not in self.shared:
             self.scanned += 1
-            self.shared[path] = _scan_file(path, True)
-        return self.shared[path]
+            self.shared[key] = _scan_file(path, True, public)
+        return self.shared[key]
 
     def system_files(self):
         """The system files every login may read: the fixed ones, profile.d, pam_env's conffile/envfile."""
@@ -140,7 +162,8 @@ class Scan:
     def may_move(self, pw):
         """Whether the login of ``pw`` may set XDG_CONFIG_HOME (True also when a file cannot be scanned)."""
         home = os.path.normpath(pw.pw_dir or '/')
-        queue = list(self.system_files()) + [os.path.join(home, name) for name in DOTFILES]
+        system = self.system_files()
+        queue = list(system) + [os.path.join(home, name) for name in DOTFILES]
         seen = set()
         while queue:
             path = queue.pop(0)
@@ -156,7 +179,9 @@ class Scan:
                 self.scanned += 1
                 names, unsure, sources = _scan_file(path, False)
             else:
-                names, unsure, sources = self._shared(path)
+                # A file a login sources (not one of the system files pam_env and the shells read
+                # themselves) is scanned as root only when every account may read it.
+                names, unsure, sources = self._shared(path, path not in system)
             if names or unsure:
                 return True
             for word in sources:

@@ -8,6 +8,8 @@ The scan reads real files (in tmp_path); the walk reads a dict of files (FakeRea
 
 import collections
 import os
+import shutil
+import tempfile
 
 import pytest
 
@@ -206,3 +208,24 @@ def test_classify_unset_and_dynamic():
     answer = lx.classify(ALICE, dynamic)
     assert answer['kind'] == 'dynamic' and answer['path'] is None
     assert 'cannot be told' in answer['reason'] and '/etc/profile:9' in answer['reason']
+
+
+def test_a_sourced_file_not_every_account_may_read_is_left_to_the_walk(world):
+    # pytest's own temporary directories are private: this one is searchable by all, as /etc is.
+    public = tempfile.mkdtemp(prefix='vk-unit.')
+    try:
+        os.chmod(public, 0o755)
+        private = os.path.join(public, 'private')
+        os.mkdir(private, 0o755)
+        with open(os.path.join(private, 'env.sh'), 'w') as f:
+            f.write('# nothing here\n')
+        os.chmod(os.path.join(private, 'env.sh'), 0o644)
+        (world['home'] / '.bashrc').write_text('. %s/env.sh\n' % private)
+        assert world['scan']().may_move(world['pw']) is False
+        os.chmod(os.path.join(private, 'env.sh'), 0o600)
+        assert world['scan']().may_move(world['pw']) is True
+        os.chmod(os.path.join(private, 'env.sh'), 0o644)
+        os.chmod(private, 0o700)
+        assert world['scan']().may_move(world['pw']) is True
+    finally:
+        shutil.rmtree(public)
