@@ -22,7 +22,6 @@ from ansible.module_utils.common.text.converters import to_native
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_accounts as accounts_rule
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_update as engine
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_files as libvirt_files
-from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_login_xdg as login_xdg
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_errors import CONFIGS, Refusal
 
 #: The file of each kind, its copy under /etc/skel, and the option holding root's settings.
@@ -118,6 +117,8 @@ class Run:
 
         An explicit ``xdg_config_home`` wins; else the login's own (``_libvirt_login_xdg``), once per account.
         """
+        # Imported here: a run that writes no account's file never compiles it on the host.
+        from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_login_xdg as login_xdg
         xdg = (entry or {}).get('xdg_config_home')
         if xdg:
             return xdg, login_xdg.public({'xdg_config_home': xdg}, 'option'), None

@@ -21,7 +21,6 @@ from ansible.module_utils.common.text.converters import to_native
 
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_update as engine
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_files as libvirt_files
-from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_login_xdg as login_xdg
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_errors import Refusal
 
 USER_SCOPE_REFUSED = ('attributes', 'seuser', 'serole', 'setype', 'selevel')
@@ -52,6 +51,8 @@ def user_config_home(pw, params, name):
     O(xdg_config_home) wins; else the one the account's login sets (``_libvirt_login_xdg``).  A login that
     moves it outside the home, or in a way that cannot be told, is refused with the reason.
     """
+    # Imported here: a run on the system file or a path never compiles it on the host.
+    from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_login_xdg as login_xdg
     if params['xdg_config_home']:
         return params['xdg_config_home'], login_xdg.public({'xdg_config_home': params['xdg_config_home']}, 'option')
     answer = login_xdg.login_config(pw, login_xdg.Scan(), name=name)
