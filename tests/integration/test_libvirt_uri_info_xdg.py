@@ -19,7 +19,8 @@ import time
 import pytest
 
 from ansible_collections.virtkit.libvirt_client.tests.helpers.playbook import VIRSH
-from ansible_collections.virtkit.libvirt_client.tests.integration.test_libvirt_uri_info_env import (  # noqa: F401
+# etc and member are fixtures.
+from ansible_collections.virtkit.libvirt_client.tests.integration.test_libvirt_uri_info_env import (  # noqa: F401 pylint: disable=unused-import
     etc, info, member, namespace_command, write_as,
 )
 

@@ -114,10 +114,10 @@ def test_source_paths():
 
 # -- the walk's setting ------------------------------------------------------------------------------
 
-def setting_of(files, account=ACCOUNT):
+def setting_of(files, account=None):
     reader = FakeReader(dict({'/etc/pam.d/sshd': 'session required pam_env.so readenv=1 user_readenv=1\n'},
                              **files))
-    return env.xdg_setting(env.analyse(account, reader))
+    return env.xdg_setting(env.analyse(account or ACCOUNT, reader))
 
 
 @pytest.mark.parametrize('files, value, where', [
