@@ -34,8 +34,13 @@ options:
     type: str
   xdg_config_home:
     description:
-      - With O(scope=user), the user's C(XDG_CONFIG_HOME), an absolute path inside the user's home. Default
-        C(~/.config).
+      - With O(scope=user), the user's C(XDG_CONFIG_HOME), an absolute path inside the user's home.
+      - Default the one the user's login sets (pam_env's files, C(/etc/environment), C(/etc/profile) and
+        C(/etc/profile.d), the user's dotfiles and the files they source, read as the user the way
+        M(virtkit.libvirt_client.libvirt_uri_info) reads them), else C(~/.config). A login that sets it outside the
+        home, or in a way that cannot be told (computed, conditional, relative), makes the module fail with the
+        reason and leave the file untouched; give this option to choose the file. RV(config_home) says which
+        applied.
     type: path
   path:
     description:

@@ -85,6 +85,8 @@ class Run:
         self.refused = []
         self.diffs = []
         self.changed = False
+        self.scan = None
+        self.logins = {}
 
     def apply(self, scope, user, path, opener, spec, record=True):
         try:
@@ -105,10 +107,32 @@ class Run:
             self.files.append(result)
         return result
 
-    def untouched(self, pw, path, reason, config='client'):
+    def untouched(self, pw, path, reason, config='client', config_home=None):
         self.files.append(dict(path=path, scope='user', user=pw.pw_name, changed=False, failed=True, msg=reason,
-                               config=config))
+                               config=config, config_home=config_home))
         self.unsafe.append(dict(user=pw.pw_name, path=path, reason=reason))
+
+    def config_home(self, pw, entry, name):
+        """(XDG_CONFIG_HOME to use or None, what the result says of it, the reason to leave the account alone).
+
+        An explicit ``xdg_config_home`` wins; else the login's own (``_libvirt_login_xdg``), once per account.
+        """
+        # Imported here: a run that writes no account's file never compiles it on the host.
+        from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_login_xdg as login_xdg
+        xdg = (entry or {}).get('xdg_config_home')
+        if xdg:
+            return xdg, login_xdg.public({'xdg_config_home': xdg}, 'option'), None
+        if pw.pw_uid not in self.logins:
+            if self.scan is None:
+                self.scan = login_xdg.Scan()
+            self.logins[pw.pw_uid] = login_xdg.login_config(pw, self.scan, name=name)
+        answer = self.logins[pw.pw_uid]
+        if answer['kind'] == 'default':
+            return None, login_xdg.public(answer, 'default'), None
+        public = login_xdg.public(answer, 'login')
+        if answer['kind'] == 'login':
+            return answer['xdg_config_home'], public, None
+        return None, public, answer['reason'] + '; set xdg_config_home in its users entry to choose the file'
 
     @staticmethod
     def system_opener(path, follow=True):
@@ -186,13 +210,17 @@ class Run:
                 self.apply_user(pw, entry, spec, config)
 
     def apply_user(self, pw, entry, spec, config):
-        xdg = (entry or {}).get('xdg_config_home')
         name = FILE_NAME[config]
+        xdg, config_home, reason = self.config_home(pw, entry, name)
         path = libvirt_files.config_path(pw.pw_uid, pw.pw_dir, xdg, name=name)
+        if reason is not None:
+            self.untouched(pw, path, reason, config, config_home)
+            return
         try:
             home, rel = libvirt_files.user_config_path(pw, xdg, name=name)
         except libvirt_files.FileError as exc:
-            self.untouched(pw, path, to_native(exc), config)
+            self.untouched(pw, path, to_native(exc), config, config_home)
             return
-        self.apply('user', pw.pw_name, os.path.join(home, rel),
-                   lambda create: libvirt_files.open_user_target(pw, rel, create), spec)
+        result = self.apply('user', pw.pw_name, os.path.join(home, rel),
+                            lambda create: libvirt_files.open_user_target(pw, rel, create), spec)
+        result['config_home'] = config_home

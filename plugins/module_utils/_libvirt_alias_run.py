@@ -45,13 +45,33 @@ def spec_of(params):
                            remote_proxy=params['remote_proxy'], config=params['config'])
 
 
+def user_config_home(pw, params, name):
+    """(XDG_CONFIG_HOME to use or None, what the result says of it) of a user-scope run.
+
+    O(xdg_config_home) wins; else the one the account's login sets (``_libvirt_login_xdg``).  A login that
+    moves it outside the home, or in a way that cannot be told, is refused with the reason.
+    """
+    # Imported here: a run on the system file or a path never compiles it on the host.
+    from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_login_xdg as login_xdg
+    if params['xdg_config_home']:
+        return params['xdg_config_home'], login_xdg.public({'xdg_config_home': params['xdg_config_home']}, 'option')
+    answer = login_xdg.login_config(pw, login_xdg.Scan(), name=name)
+    if answer['kind'] == 'default':
+        return None, login_xdg.public(answer, 'default')
+    if answer['kind'] == 'login':
+        return answer['xdg_config_home'], login_xdg.public(answer, 'login')
+    raise libvirt_files.FileError("user '%s': %s; the file was left untouched (set xdg_config_home to choose it)"
+                                  % (pw.pw_name, answer['reason']))
+
+
 def resolve_target(params):
-    """(scope, user name or None, path, opener) of the file the options name.
+    """(scope, user name or None, path, opener, config_home or None) of the file the options name.
 
     In user scope, root's file is the system file: libvirt reads
     /etc/libvirt/libvirt.conf when the effective uid is 0, and never root's
-    XDG file.  With config=admin, the files are libvirt-admin.conf in the
-    same places (virt-admin's rule).
+    XDG file.  Any other account's file is in the XDG_CONFIG_HOME its login
+    sets (``user_config_home``).  With config=admin, the files are
+    libvirt-admin.conf in the same places (virt-admin's rule).
     """
     name = libvirt_files.ADMIN_CONF_NAME if params['config'] == 'admin' else libvirt_files.CONFIG_NAME
     system_path = libvirt_files.config_path(0, '/', name=name)
@@ -60,7 +80,7 @@ def resolve_target(params):
         if params['follow'] and os.path.islink(path):
             path = os.path.realpath(path)
         return ('path' if params['path'] else 'system', None, path,
-                lambda create: libvirt_files.open_system_target(path, create, params['follow']))
+                lambda create: libvirt_files.open_system_target(path, create, params['follow']), None)
     user = params['user']
     if user is None and os.geteuid() == 0:
         user = os.environ.get('SUDO_USER') or os.environ.get('DOAS_USER')
@@ -68,10 +88,12 @@ def resolve_target(params):
     if pw.pw_uid == 0:
         path = system_path
         return ('system', pw.pw_name, path,
-                lambda create: libvirt_files.open_system_target(path, create, params['follow']))
-    home, rel = libvirt_files.user_config_path(pw, params['xdg_config_home'], name=name)
+                lambda create: libvirt_files.open_system_target(path, create, params['follow']), None)
+    libvirt_files.check_xdg_config_home(params['xdg_config_home'], pw.pw_name)
+    xdg, config_home = user_config_home(pw, params, name)
+    home, rel = libvirt_files.user_config_path(pw, xdg, name=name)
     return ('user', pw.pw_name, os.path.join(home, rel),
-            lambda create: libvirt_files.open_user_target(pw, rel, create))
+            lambda create: libvirt_files.open_user_target(pw, rel, create), config_home)
 
 
 def owner_group_mode(params):
@@ -110,7 +132,7 @@ def owner_group_mode(params):
 def run(module):
     params = module.params
     spec = spec_of(params)
-    scope, user, path, opener = resolve_target(params)
+    scope, user, path, opener, config_home = resolve_target(params)
     user_attrs = file_args = None
     if scope == 'user':
         given = [key for key in USER_SCOPE_REFUSED if params.get(key) is not None]
@@ -125,4 +147,6 @@ def run(module):
     result['scope'] = scope
     if user is not None:
         result['user'] = user
+    if config_home is not None:
+        result['config_home'] = config_home
     return result

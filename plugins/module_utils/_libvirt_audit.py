@@ -29,6 +29,7 @@ from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _lib
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_findings as libvirt_findings
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_accounts as accounts_rule
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_files as libvirt_files
+from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_login_xdg as login_xdg
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_as_user import as_account, as_user
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_errors import Refusal
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_resolve import resolve
@@ -267,10 +268,60 @@ def _stats(pw, paths):
     return dict((p, tuple(v) if v is not None else None) for p, v in answers.items() if p in paths)
 
 
-def add_effective_and_findings(config, outcome, pw, probe, service, verifier=None):
+def login_of(pw, service, scan, explicit, default_path):
+    """The account's login walk and the libvirt.conf it makes libvirt read.
+
+    {'analysis', 'answer', 'path', 'config_file'}: ``answer`` is _libvirt_login_xdg.classify()'s when the
+    login may move XDG_CONFIG_HOME (None for root, an explicit O(xdg_config_home), or a login whose files
+    never name it: then its XDG_CONFIG_HOME events are dropped); ``path`` the file to read (the default
+    one when the moved one cannot be told); ``config_file`` what ``effective.source`` says of it.
+    """
+    analysis = _analyse(pw, service)
+    answer = None
+    if analysis.get('kind') != 'identity':
+        if pw.pw_uid == 0 or explicit or not scan.may_move(pw):
+            analysis = libvirt_env.without_xdg(analysis)
+        else:
+            answer = login_xdg.classify(pw, libvirt_env.xdg_setting(analysis))
+            if answer['kind'] == 'default':
+                answer = None
+    path = answer['path'] if answer is not None and answer['path'] else default_path
+    moved_by = None
+    if answer is not None:
+        moved_by = {'variable': libvirt_env.XDG_VAR, 'value': answer['xdg_config_home'], 'file': answer['file'],
+                    'line': answer['line']}
+    return {'analysis': analysis, 'answer': answer, 'path': path,
+            'config_file': {'path': path if answer is None or answer['path'] else None, 'moved_by': moved_by}}
+
+
+def _config_file_findings(effective, login, managed, pw):
+    """The finding and warning when the login moves the file away from the one the collection manages."""
+    answer = login['answer']
+    if answer is None:
+        return []
+    shown = display_path(managed, pw)
+    if answer['path']:
+        rule = 'config-file-moved'
+        message = ("libvirt reads %s, not %s: XDG_CONFIG_HOME='%s' is set in %s:%s, so settings written to %s do "
+                   "not reach this account" % (display_path(answer['path'], pw), shown, answer['xdg_config_home'],
+                                               answer['file'], answer['line'], shown))
+    else:
+        rule = 'config-file-unknown'
+        message = 'which libvirt.conf is read cannot be told (%s); %s may not be the one in use' % (
+            answer['reason'], shown)
+        effective.update(uri=None, error=None, summary=answer['reason'],
+                         source={'kind': 'dynamic', 'variable': libvirt_env.XDG_VAR, 'value': None,
+                                 'file': answer['file'], 'line': answer['line'], 'reason': answer['reason'],
+                                 'config_file': None, 'moved_by': login['config_file']['moved_by']})
+    effective['findings'].append({'severity': 'medium', 'alias': None, 'rule': rule, 'message': message})
+    return ['%s: %s' % (pw.pw_name, message)]
+
+
+def add_effective_and_findings(config, outcome, pw, probe, service, verifier=None, login=None):
     """Add ``effective`` (for an account), ``findings`` and ``verification`` to ``config``; returns the warnings.
 
-    ``verifier``: a VirshVerifier when O(verify_with_virsh) is set, else None.
+    ``verifier``: a VirshVerifier when O(verify_with_virsh) is set, else None; ``login``: login_of()'s
+    answer for ``pw`` (computed here when None).
     """
     path = config['path']
     entries = _entries_of(outcome, path)
@@ -293,13 +344,15 @@ def add_effective_and_findings(config, outcome, pw, probe, service, verifier=Non
     warnings = []
     effective = None
     if pw is not None:
-        analysis = _analyse(pw, service)
+        if login is None:
+            login = login_of(pw, service, login_xdg.Scan(), False, path)
+        analysis = login['analysis']
         if analysis.get('kind') == 'identity':
             effective = {'uri': None, 'error': analysis['message'], 'summary': analysis['message'],
                          'source': None, 'shadowed': [], 'cannot_tell': [], 'not_applied': [],
                          'not_followed': [], 'notes': [], 'session': None, 'other_clients': None}
         else:
-            effective = libvirt_env.effective(analysis, resolve_default, uri_default)
+            effective = libvirt_env.effective(analysis, resolve_default, uri_default, login['config_file'])
         source = effective['source'] or {}
         if uri_default and source.get('kind') == 'environment':
             warnings.append("%s: uri_default '%s' of %s is hidden by %s" % (
@@ -332,6 +385,8 @@ def add_effective_and_findings(config, outcome, pw, probe, service, verifier=Non
     config['findings'] = findings
     if effective is not None:
         effective['findings'] = libvirt_findings.uri_findings(env_uri, None, stat, home) if env_uri else []
+        if config['scope'] == 'user':
+            warnings.extend(_config_file_findings(effective, login, config.get('managed_path') or path, pw))
     config['effective'] = effective
     config['verification'] = None
     if verifier is not None and pw is not None:
@@ -339,7 +394,9 @@ def add_effective_and_findings(config, outcome, pw, probe, service, verifier=Non
             analysis = _analyse(pw, verifier.SERVICE)
             if analysis.get('kind') == 'identity':
                 return {'uri': None, 'error': analysis['message'], 'source': None}
-            return libvirt_env.effective(analysis, resolve_default, uri_default)
+            if login['answer'] is None:
+                analysis = libvirt_env.without_xdg(analysis)
+            return libvirt_env.effective(analysis, resolve_default, uri_default, login['config_file'])
         config['verification'] = verifier.verify(pw, config, predict)
     return warnings
 
@@ -408,17 +465,18 @@ def run(params, accounts=None, run_command=None):
 
     jobs = []
     if params['system']:
-        jobs.append(('system', None, libvirt_files.system_path(), None, PROBE_SYSTEM))
+        jobs.append(('system', None, libvirt_files.system_path(), None, PROBE_SYSTEM, False))
     for user in users:
         pw, path = user_file(user, xdg.get(user))
-        jobs.append(('user', pw.pw_name, path, pw, PROBE_SYSTEM if pw.pw_uid == 0 else PROBE_SESSION))
+        jobs.append(('user', pw.pw_name, path, pw, PROBE_SYSTEM if pw.pw_uid == 0 else PROBE_SESSION,
+                     bool(xdg.get(user))))
     for pw in accounts or []:
         dummy, path = user_file(pw.pw_name, None)
-        jobs.append(('user', pw.pw_name, path, pw, PROBE_SYSTEM if pw.pw_uid == 0 else PROBE_SESSION))
+        jobs.append(('user', pw.pw_name, path, pw, PROBE_SYSTEM if pw.pw_uid == 0 else PROBE_SESSION, False))
     for path in params['paths'] or []:
         if not path:
             raise Refusal('paths holds an empty path')
-        jobs.append(('path', None, os.path.abspath(path), None, PROBE_SYSTEM))
+        jobs.append(('path', None, os.path.abspath(path), None, PROBE_SYSTEM, False))
 
     verifier = None
     skipped = None
@@ -435,15 +493,19 @@ def run(params, accounts=None, run_command=None):
 def _report(jobs, names, env_default, service, verifier, skipped):
     configs = []
     warnings = []
-    for scope, user, path, pw, probe in jobs:
-        outcome, read_as = load(path, pw)
-        config = describe(scope, user, path, outcome, read_as, probe, names, env_default)
+    scan = login_xdg.Scan()
+    for scope, user, managed, pw, probe, explicit in jobs:
         account = pw
         if scope == 'system':
             account = pwd.getpwuid(0)
         elif scope == 'path':
             account = None
-        warnings.extend(add_effective_and_findings(config, outcome, account, probe, service, verifier))
+        login = login_of(account, service, scan, explicit, managed) if account is not None else None
+        path = login['path'] if login is not None else managed
+        outcome, read_as = load(path, pw)
+        config = describe(scope, user, path, outcome, read_as, probe, names, env_default)
+        config['managed_path'] = managed if scope == 'user' else None
+        warnings.extend(add_effective_and_findings(config, outcome, account, probe, service, verifier, login))
         if skipped and account is not None:
             config['verification'] = {'ran': False, 'reason': skipped, 'session': None, 'checks': [],
                                       'agree': None}

@@ -7,7 +7,7 @@
 # roles and playbooks must not import it.  Its names and behaviour change without
 # notice or deprecation, in any release.
 
-"""Where an account's login session gets LIBVIRT_DEFAULT_URI and VIRSH_DEFAULT_CONNECT_URI.
+"""Where an account's login session gets LIBVIRT_DEFAULT_URI, VIRSH_DEFAULT_CONNECT_URI and XDG_CONFIG_HOME.
 
 The session modelled is an interactive login shell started through PAM
 (an SSH or console login), in this order, later settings overriding
@@ -62,7 +62,7 @@ import os
 
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_files import xdg_config_dir
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_login_events import (
-    LIBVIRT_VAR, TRACKED, VIRSH_VAR, Dynamic, joined_lines, make_event,
+    LIBVIRT_VAR, TRACKED, VIRSH_VAR, XDG_VAR, Dynamic, joined_lines, make_event,
 )
 from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_login_pam import (
     DEFAULT_SERVICE, PAM_ENV_CONF, PAM_ENVFILE, PAM_USER_ENVFILE, collect_pam, parse_pam_env_conf,
@@ -384,13 +384,47 @@ def describe_setting(event):
     return '%s=%s set in %s' % (event['variable'], event['value'], where(event))
 
 
-def effective(analysis, resolve_default, uri_default=None):
+def xdg_setting(analysis):
+    """How the login sets XDG_CONFIG_HOME, which names the directory of the account's libvirt.conf.
+
+    {'kind': 'unset' | 'set' | 'dynamic', 'value', 'file', 'line', 'text', 'reason'}: ``set`` only when
+    the value is non-empty and exported (libvirt takes ``~/.config`` for an empty one); ``file`` and
+    ``line`` name the line that decided it (None when no line touches it).
+    """
+    current = evaluate(analysis['sequence'])[XDG_VAR]
+    event = current['event'] or {}
+    setting = {'kind': 'unset', 'value': None, 'file': event.get('file'), 'line': event.get('line'),
+               'text': event.get('text'), 'reason': None}
+    if current['value'] is Ellipsis:
+        setting.update(kind='dynamic', reason=event.get('reason'))
+    elif current['value'] and current['exported']:
+        setting.update(kind='set', value=current['value'])
+    return setting
+
+
+def without_xdg(analysis):
+    """``analysis`` without its XDG_CONFIG_HOME events (for a login whose files never name it)."""
+    return dict(analysis, sequence=[e for e in analysis['sequence'] if e.get('variable') != XDG_VAR],
+                unread=[e for e in analysis['unread'] if e.get('variable') != XDG_VAR])
+
+
+def effective(analysis, resolve_default, uri_default=None, config_file=None):
     """What plain virsh connects to, from the analysis of ``analyse()`` and the account's libvirt.conf.
 
     ``resolve_default(env_default, virsh_default)`` resolves the default connection through the
     account's libvirt.conf (returns {'uri': ...} or {'error': ...}); ``uri_default`` is None or
-    {'value', 'file', 'line'} of the configured uri_default.
+    {'value', 'file', 'line'} of the configured uri_default; ``config_file`` is None or
+    {'path', 'moved_by'}: the file libvirt reads (None when it cannot be told) and the
+    XDG_CONFIG_HOME setting that moved it from ``~/.config`` (None when nothing did), added to the
+    result's ``source``.
     """
+    result = _effective(analysis, resolve_default, uri_default)
+    if config_file is not None and result.get('source') is not None:
+        result['source'].update(config_file=config_file['path'], moved_by=config_file['moved_by'])
+    return result
+
+
+def _effective(analysis, resolve_default, uri_default):
     state = evaluate(analysis['sequence'])
     shadowed = []
     not_applied = [_public(e, why=e['why']) for e in analysis['unread']]
@@ -423,6 +457,14 @@ def effective(analysis, resolve_default, uri_default=None):
     def settle(name):
         return state[name]['event']
 
+    if values[XDG_VAR] is Ellipsis:
+        # Which libvirt.conf is read cannot be told, so neither can anything it decides.
+        event = settle(XDG_VAR)
+        result.update({'uri': None, 'error': None,
+                       'summary': describe_setting(event) + ' (which libvirt.conf is read)',
+                       'source': {'kind': 'dynamic', 'variable': XDG_VAR, 'value': None, 'file': event['file'],
+                                  'line': event['line'], 'reason': event['reason']}})
+        return result
     virsh = values[VIRSH_VAR]
     libvirt = values[LIBVIRT_VAR]
     if virsh is Ellipsis or (not virsh and libvirt is Ellipsis):

@@ -18,7 +18,9 @@ from ansible_collections.virtkit.libvirt_client.plugins.module_utils._libvirt_er
 
 LIBVIRT_VAR = 'LIBVIRT_DEFAULT_URI'
 VIRSH_VAR = 'VIRSH_DEFAULT_CONNECT_URI'
-TRACKED = (LIBVIRT_VAR, VIRSH_VAR)
+#: Where libvirt looks for an account's libvirt.conf (``$XDG_CONFIG_HOME/libvirt/``).
+XDG_VAR = 'XDG_CONFIG_HOME'
+TRACKED = (LIBVIRT_VAR, VIRSH_VAR, XDG_VAR)
 
 #: How deep ``.``/``source`` and PAM includes are followed.
 MAX_DEPTH = 8

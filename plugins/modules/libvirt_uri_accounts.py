@@ -31,6 +31,16 @@ description:
     directory on the way to the file) is left untouched and named in RV(unsafe) with the reason (a file a value
     cannot go into, in RV(refused)). The other
     accounts are still done; the module then fails, listing them.
+  - An account's file is the one its login makes libvirt read. When the account's login (pam_env's files,
+    C(/etc/environment), C(/etc/profile) and C(/etc/profile.d), its dotfiles and the files they source) sets
+    C(XDG_CONFIG_HOME), the module writes C($XDG_CONFIG_HOME/libvirt/) as the login sets it, under the same rules
+    as C(~/.config) (as the user, no link followed), when that is an absolute path inside the account's home. A
+    login that moves it outside the home, or sets it in a way that cannot be told (computed, conditional,
+    relative), leaves the account untouched and listed in RV(unsafe) with the reason, and the module fails, as
+    for an unsafe home. O(users[].xdg_config_home) wins over the login. The login is read (as the account, the
+    way M(virtkit.libvirt_client.libvirt_uri_info) reads it for PAM service C(sshd), else C(login)) only for an
+    account whose login files contain the name C(XDG_CONFIG_HOME) at all; RV(files[].config_home) says where
+    each file's directory came from.
 author:
   - virtkit.libvirt_client maintainers (@virtkit)
 requirements:
@@ -143,7 +153,8 @@ options:
               it.
             type: str
       xdg_config_home:
-        description: The account's C(XDG_CONFIG_HOME), an absolute path inside its home. Default C(~/.config).
+        description: The account's C(XDG_CONFIG_HOME), an absolute path inside its home. Default the one the
+          account's login sets (see the description), else C(~/.config).
         type: path
   users_from_group:
     description:
@@ -277,6 +288,15 @@ files:
     msg:
       description: Why the file was left untouched.
       type: str
+    config_home:
+      description:
+        - For a user's file, where the directory of the file in RV(files[].path) came from, C({source, value, file,
+          line}); C(source) is V(option) (O(users[].xdg_config_home), the C(value)), V(login) (the C(XDG_CONFIG_HOME)
+          the account's login sets, C(value), in C(file) at C(line)), or V(default) (C(~/.config)). For an account
+          left untouched because of its login, what the login sets. Null or absent for the other files.
+      type: dict
+      sample: {source: login, value: /home/alice/.cfg, file: /home/alice/.profile, line: 9}
+      version_added: 0.2.0
 refused:
   description:
     - The files left untouched because a value cannot go into them, C({user, path, reason}), for example a URI

@@ -192,6 +192,15 @@ user:
   returned: with O(scope=user)
   type: str
   sample: alice
+config_home:
+  description:
+    - With O(scope=user) for an account other than root, where the directory of RV(path) came from,
+      C({source, value, file, line}); C(source) is V(option) (O(xdg_config_home), the C(value)), V(login) (the
+      C(XDG_CONFIG_HOME) the user's login sets, C(value), in C(file) at C(line)), or V(default) (C(~/.config)).
+  returned: with O(scope=user), for an account other than root
+  type: dict
+  sample: {source: login, value: /home/alice/.cfg, file: /home/alice/.profile, line: 9}
+  version_added: 0.2.0
 missing_python_augeas:
   description: True when the file had to change and python-augeas cannot be imported on the target.
   returned: on that failure

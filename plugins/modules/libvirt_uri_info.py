@@ -41,7 +41,18 @@ description:
   - Files of the list above that the session does not read, and C(~/.config/environment.d/*.conf) (read by the
     systemd user manager, not by login shells), are reported in RV(configs[].effective.not_applied) with the
     reason.
-  - A warning names each account whose configured C(uri_default) is hidden by the environment.
+  - The same walk settles C(XDG_CONFIG_HOME), which names the directory of an account's file
+    (C($XDG_CONFIG_HOME/libvirt/libvirt.conf), C(~/.config/libvirt/libvirt.conf) when it is unset or empty;
+    root's file is always the system file). When the login moves it, the module reads and reports the file
+    libvirt really reads (RV(configs[].path); RV(configs[].managed_path) is the C(~/.config) one the other modules
+    write by default), names the line that moved it in RV(configs[].effective.source), and adds the finding
+    V(config-file-moved); when the value cannot be told (computed, conditional, relative to the working
+    directory), RV(configs[].effective) says so and the finding is V(config-file-unknown). An explicit
+    O(xdg_config_home) wins over the login. The walk looks at C(XDG_CONFIG_HOME) only for an account whose login
+    files (pam_env's, the shells' system files, the account's dotfiles and the files they source by a plain
+    name) contain its name at all; for any other account it is taken to be unset.
+  - A warning names each account whose configured C(uri_default) is hidden by the environment, and each whose
+    login moves its libvirt.conf.
   - RV(configs[].findings) flags risky URIs of the aliases and the default, each finding naming its reason,
     after libvirt's remote driver documentation, host key checking turned off (C(no_verify) on C(ssh),
     C(known_hosts_verify=ignore) or C(auto)), unencrypted transports (C(tcp), C(transport=http)), C(no_verify) on
@@ -106,7 +117,7 @@ options:
   xdg_config_home:
     description:
       - C(XDG_CONFIG_HOME) of some of the O(users), user name (as given in O(users)) to absolute path. Users not
-        listed use C(~/.config).
+        listed use the one their login sets (see the description), else C(~/.config).
     type: dict
   paths:
     description:
@@ -249,10 +260,18 @@ configs:
       returned: always
       sample: alice
     path:
-      description: The file.
+      description: The file, for a user the one libvirt reads after the user's login (which may be elsewhere than
+        RV(configs[].managed_path) when the login sets C(XDG_CONFIG_HOME)).
       type: str
       returned: always
       sample: /home/alice/.config/libvirt/libvirt.conf
+    managed_path:
+      description: For a user, the file named by O(xdg_config_home) or C(~/.config/libvirt/libvirt.conf), the one
+        the collection's modules write when no login says otherwise; null for the system file and O(paths).
+      type: str
+      returned: always
+      sample: /home/alice/.config/libvirt/libvirt.conf
+      version_added: 0.2.0
     read_as:
       description: The user whose identity the file was read with.
       type: str
@@ -459,11 +478,17 @@ configs:
           description:
             - What decided it, C(kind) V(environment) (with C(variable), C(value), C(file), C(line)),
               V(uri_default) (C(value), C(file), C(line)), V(probe), or V(dynamic) (C(variable), C(file), C(line),
-              C(reason)) when a setting cannot be told.
+              C(reason)) when a setting cannot be told (C(variable) V(XDG_CONFIG_HOME) when it is which file libvirt
+              reads that cannot be told).
+            - C(config_file) is the libvirt.conf libvirt reads after the login (null when it cannot be told), and
+              C(moved_by) the C(XDG_CONFIG_HOME) setting that put it elsewhere than C(~/.config) (C(variable),
+              C(value), C(file), C(line)), null when nothing did.
           type: dict
           returned: always
           sample: {kind: environment, variable: LIBVIRT_DEFAULT_URI, value: "qemu:///session",
-                   file: /etc/profile.d/libvirt-uri.sh, line: 3}
+                   file: /etc/profile.d/libvirt-uri.sh, line: 3, config_file: /home/alice/.cfg/libvirt/libvirt.conf,
+                   moved_by: {variable: XDG_CONFIG_HOME, value: /home/alice/.cfg, file: /home/alice/.profile,
+                              line: 9}}
         summary:
           description: The source in words.
           type: str

@@ -117,7 +117,7 @@ def test_valid_file_reports_aliases_duplicates_and_resolutions(world_tmp):
     assert result['libvirt_version'] == TARGET['oracle'].version
     [config] = result['configs']
     assert config == {
-        'scope': 'path', 'user': None, 'path': str(conf), 'read_as': 'root',
+        'scope': 'path', 'user': None, 'path': str(conf), 'managed_path': None, 'read_as': 'root',
         'exists': True, 'readable': True, 'valid': True, 'error': None,
         'aliases': [
             {'name': 'hail', 'uri': HAIL, 'line': 4},

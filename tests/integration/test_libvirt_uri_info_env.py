@@ -117,7 +117,7 @@ def test_profile_d_hides_the_users_uri_default(etc, member):
     assert effective['uri'] == 'test:///default'
     assert effective['source'] == {'kind': 'environment', 'variable': 'LIBVIRT_DEFAULT_URI',
                                    'value': 'test:///default', 'file': '/etc/profile.d/libvirt-uri.sh',
-                                   'line': 3}
+                                   'line': 3, 'config_file': conf, 'moved_by': None}
     shown = '~%s/.config/libvirt/libvirt.conf' % member.pw_name
     assert {'variable': None, 'value': 'hv1', 'file': shown, 'line': 4, 'text': 'uri_default = "hv1"',
             'by': 'LIBVIRT_DEFAULT_URI=test:///default set in /etc/profile.d/libvirt-uri.sh:3',
@@ -147,7 +147,7 @@ def test_profile_d_hides_the_users_uri_default(etc, member):
     result = info({'system': False, 'users': [member.pw_name]}, etc)
     effective = result['configs'][0]['effective']
     assert effective['source'] == {'kind': 'uri_default', 'variable': None, 'value': 'hv1', 'file': shown,
-                                   'line': 4}
+                                   'line': 4, 'config_file': conf, 'moved_by': None}
     assert effective['uri'] == HV1 and effective['shadowed'] == []
     assert 'warnings' not in result
 

@@ -388,7 +388,8 @@ def imports_of_a_run(conf, args):
 # Imported only to edit (Augeas, the lens, the write path) or for admin URIs, resolution and the audit.
 WRITE_PATH = {'_libvirt_lens_edit', '_libvirt_atomic_write', '_libvirt_augeas', '_libvirt_lens', 'augeas'}
 NOT_FOR_THESE_RUNS = {'_libvirt_admin', '_libvirt_resolve', '_libvirt_findings', '_libvirt_env', '_libvirt_login_events',
-                      '_libvirt_login_pam', '_libvirt_shell_lexer', '_libvirt_shell_walker'}
+                      '_libvirt_login_pam', '_libvirt_shell_lexer', '_libvirt_shell_walker', '_libvirt_login_xdg',
+                      '_libvirt_as_user'}
 
 
 def test_a_run_that_changes_nothing_imports_no_write_path(conf):

@@ -19,6 +19,7 @@ HOME = '/home/alice'
 ACCOUNT = {'name': 'alice', 'uid': 1000, 'home': HOME, 'shell': '/bin/bash'}
 L = env.LIBVIRT_VAR
 V = env.VIRSH_VAR
+X = env.XDG_VAR
 
 
 class FakeReader(env.Reader):
@@ -106,7 +107,7 @@ def test_pam_env_conf_expands_tracked_variables_and_refuses_others():
     events = env.parse_pam_env_conf('LIBVIRT_DEFAULT_URI DEFAULT=test:///default\n'
                                     'VIRSH_DEFAULT_CONNECT_URI DEFAULT=${LIBVIRT_DEFAULT_URI}\n',
                                     env.PAM_ENV_CONF, ACCOUNT)
-    assert settled(events) == {L: 'test:///default', V: 'test:///default'}
+    assert settled(events) == {L: 'test:///default', V: 'test:///default', X: None}
     [event] = env.parse_pam_env_conf('LIBVIRT_DEFAULT_URI OVERRIDE=${REMOTEHOST}\n', env.PAM_ENV_CONF, ACCOUNT)
     assert event['op'] == 'dynamic' and '${REMOTEHOST}' in event['reason']
     assert settled([event])[L] == '?'
@@ -227,7 +228,7 @@ def test_a_later_plain_assignment_settles_an_earlier_dynamic_one():
 
 def test_virsh_variable_may_copy_the_libvirt_one():
     events = shell('export LIBVIRT_DEFAULT_URI=test:///a\nexport VIRSH_DEFAULT_CONNECT_URI=$LIBVIRT_DEFAULT_URI\n')
-    assert settled(events) == {L: 'test:///a', V: 'test:///a'}
+    assert settled(events) == {L: 'test:///a', V: 'test:///a', X: None}
 
 
 def test_sources_are_followed_where_they_stand():
@@ -245,12 +246,12 @@ def test_sources_are_followed_where_they_stand():
     # A missing file under a file test is skipped, as the shell does.
     events = shell('[ -r /etc/missing.sh ] && . /etc/missing.sh\n', files)
     assert settled(events)[L] is None and events == []
-    # A source the reader cannot follow makes both variables "cannot tell".
+    # A source the reader cannot follow makes every tracked variable "cannot tell".
     events = shell('. "$(dirname "$0")/x.sh"\n', files)
-    assert settled(events) == {L: '?', V: '?'}
+    assert settled(events) == {L: '?', V: '?', X: '?'}
     assert 'sources a file named by a command substitution' in events[0]['reason']
     events = shell('. libvirt-env.sh\n', files)
-    assert settled(events) == {L: '?', V: '?'} and 'relative path' in events[0]['reason']
+    assert settled(events) == {L: '?', V: '?', X: '?'} and 'relative path' in events[0]['reason']
 
 
 def test_debian_profile_reads_bash_bashrc_and_profile_d_in_order():
