@@ -10,14 +10,15 @@
 """libvirt_uri_info's O(check_connections): each alias and the default connection of an account tried
 for real, as the account, after its login, and every failure named by its cause.
 
-``make_checker`` finds the programs; ``ConnectChecker.check`` runs one ``virsh -c NAME 'hostname;
-version --daemon'`` per connection, all in parallel, each through ``su -l`` with the account's login
-shell (as O(verify_with_virsh) runs virsh), with no terminal (``su -c`` runs the command in a session
-of its own), stdin from /dev/null, ``LIBVIRT_AUTOSTART=0`` and a timeout.  ``ssh`` is a stand-in
-first on PATH that runs the real ``ssh`` with ``BatchMode=yes`` (no prompt, no askpass) and with the
-account's known_hosts files replaced by private copies, so that a ``no_verify=1`` URI adds its host
-key to a copy the next connection never sees: no file of the account changes.  ``cause_of`` names
-a failure from libvirt's message.
+``make_checker`` finds the programs; ``ConnectChecker.check`` runs one ``virsh -c NAME hostname``
+(with O(remote_version), ``'hostname; version --daemon'``) per connection, all in parallel, each
+through ``su -l`` with the account's login shell (as O(verify_with_virsh) runs virsh), with no
+terminal (``su -c`` runs the command in a session of its own), stdin from /dev/null,
+``LIBVIRT_AUTOSTART=0`` and a timeout.  ``ssh`` is a stand-in first on PATH that runs the real
+``ssh`` with ``BatchMode=yes`` (no prompt, no askpass) and with the account's known_hosts files
+replaced by private copies, so that a ``no_verify=1`` URI adds its host key to a copy the next
+connection never sees: no file of the account changes.  ``cause_of`` names a failure from
+libvirt's message.
 """
 
 import concurrent.futures
@@ -39,7 +40,8 @@ CAUSES = ('host_key_unknown', 'host_key_mismatch', 'auth_failed', 'unreachable',
           'no_helper', 'uri_refused', 'other')
 DEFAULT_TIMEOUT = 10
 MAX_PARALLEL = 64
-COMMANDS = 'hostname; version --daemon'
+COMMANDS = 'hostname'
+VERSION_COMMANDS = 'hostname; version --daemon'
 _DAEMON_LINE = 'Running against daemon: '
 
 # The stand-in ssh, one per connection in that connection's private directory (libvirt runs ssh with an
@@ -157,11 +159,15 @@ def _not_tried(uri):
 class ConnectChecker:
     """Tries each connection of each account for real, in parallel, and names each failure."""
 
-    def __init__(self, programs, workdir, timeout):
+    def __init__(self, programs, workdir, timeout, remote_version=False):
         self.virsh = programs['virsh']
         self.su = programs['su']
         self.timeout_program = programs['timeout']
+        # virsh writes to a pipe: without line buffering, the host name it printed is lost when the
+        # timeout stops a slow `version --daemon` after it
+        self.stdbuf = programs.get('stdbuf')
         self.timeout = timeout
+        self.commands = VERSION_COMMANDS if remote_version else COMMANDS
         self.workdir = workdir
         self.ssh = programs.get('ssh')
         os.chmod(workdir, 0o711)
@@ -185,9 +191,10 @@ class ConnectChecker:
         connect = '' if name is None else ' -c %s' % shlex.quote(name)
         return ('export PATH=%s:"$PATH" LIBVIRT_AUTOSTART=0 LC_ALL=C; '
                 'unset LIBVIRT_DEBUG LIBVIRT_LOG_OUTPUTS DISPLAY SSH_ASKPASS; '
-                'exec %s -k 1 %d %s -q%s %s'
+                'exec %s -k 1 %d %s%s -q%s %s'
                 % (shlex.quote(os.path.join(private, 'bin')), shlex.quote(self.timeout_program),
-                   self.timeout + 2, shlex.quote(self.virsh), connect, shlex.quote(COMMANDS)))
+                   self.timeout + 2, shlex.quote(self.stdbuf) + ' -oL ' if self.stdbuf else '',
+                   shlex.quote(self.virsh), connect, shlex.quote(self.commands)))
 
     def _one(self, pw, wrapper, name, uri):
         entry = {'name': name, 'uri': uri, 'ok': False, 'remote_hostname': None, 'remote_libvirt_version': None,
@@ -257,18 +264,18 @@ class ConnectChecker:
         return results
 
 
-def make_checker(timeout):
+def make_checker(timeout, remote_version=False):
     """A ConnectChecker; Refusal when it cannot run (not root, a program missing, a bad timeout)."""
     if isinstance(timeout, bool) or not isinstance(timeout, int) or not 1 <= timeout <= 600:
         raise Refusal('connection_timeout must be a number of seconds from 1 to 600, got %r' % (timeout,))
     if os.geteuid() != 0:
         raise Refusal('check_connections needs root (it runs virsh as each account through su -l)')
-    programs = dict((name, find_program(name)) for name in ('virsh', 'su', 'timeout', 'ssh'))
+    programs = dict((name, find_program(name)) for name in ('virsh', 'su', 'timeout', 'ssh', 'stdbuf'))
     missing = sorted(name for name in ('virsh', 'su', 'timeout') if programs[name] is None)
     if missing:
         verb = 'is' if len(missing) == 1 else 'are'
         raise Refusal('check_connections needs %s, which %s missing' % (', '.join(missing), verb))
-    return ConnectChecker(programs, tempfile.mkdtemp(prefix='libvirt_uri_info.connect.'), timeout)
+    return ConnectChecker(programs, tempfile.mkdtemp(prefix='libvirt_uri_info.connect.'), timeout, remote_version)
 
 
 def _connections_of(config):
@@ -287,10 +294,10 @@ def _connections_of(config):
     return pairs
 
 
-def add_connections(configs, timeout=DEFAULT_TIMEOUT):
+def add_connections(configs, timeout=DEFAULT_TIMEOUT, remote_version=False):
     """Add ``connections`` to each config of an account (not to O(paths)); returns the failures, one
     dict (user, name, uri, cause, error) each."""
-    checker = make_checker(timeout)
+    checker = make_checker(timeout, remote_version)
     try:
         jobs = []
         targets = []

@@ -161,8 +161,8 @@ options:
         when it fails, its cause and libvirt's message. Without it nothing connects.
       - Each connection runs as the account the file belongs to (root for the system file), as
         O(verify_with_virsh) runs virsh (C(su -l) and the account's login shell, so the login's
-        C(LIBVIRT_DEFAULT_URI) counts), but in the host's own network, as C(virsh -c NAME 'hostname;
-        version --daemon'), with C(LIBVIRT_AUTOSTART=0) (no session daemon is started).
+        C(LIBVIRT_DEFAULT_URI) counts), but in the host's own network, as C(virsh -c NAME hostname), with
+        C(LIBVIRT_AUTOSTART=0) (no session daemon is started).
       - It never prompts. There is no terminal (C(su -c) runs the command in a new session), stdin is
         C(/dev/null), C(DISPLAY) and C(SSH_ASKPASS) are unset, and C(ssh) runs with C(BatchMode=yes),
         C(ConnectTimeout) set to O(connection_timeout) and no connection sharing (C(ControlMaster=no)).
@@ -176,12 +176,21 @@ options:
         C(ssh), and C(libssh)/C(libssh2) with C(known_hosts_verify=auto).
       - All connections of the run, of every account, are tried in parallel (up to 64 at a time), each bounded
         by O(connection_timeout), so a run takes about one timeout even when many hosts are down.
-      - C(remote_libvirt_version) comes from virsh's C(version --daemon), which asks the hypervisor's version
-        first; where the daemon has no working hypervisor for the driver (for example no QEMU binary) it is
-        null although the connection is fine.
       - The causes and what to do about each are in the collection's C(docs/troubleshooting.md).
       - Needs root, C(su), C(timeout) and C(virsh) on the target. The module does not fail when a connection
         fails; RV(connection_failures) lists them.
+    type: bool
+    default: false
+    version_added: 0.2.0
+  remote_version:
+    description:
+      - With O(check_connections), also ask each daemon reached for its libvirt version (C(virsh version
+        --daemon), in the same session, after C(hostname)) for RV(configs[].connections[].remote_libvirt_version).
+      - Off by default because of its cost. libvirt asks the hypervisor's version first, and QEMU's answer
+        comes from its capabilities, which a daemon may probe again (running QEMU, seconds of CPU) on every
+        call where they are not cached, for example without KVM. Where the daemon has no working hypervisor
+        for the driver (libvirt 9.0's qemu driver with no QEMU binary) the version stays null; the connection is
+        judged by C(hostname) alone either way.
     type: bool
     default: false
     version_added: 0.2.0
@@ -625,8 +634,8 @@ configs:
           type: str
           returned: always
         remote_libvirt_version:
-          description: The libvirt version of the daemon reached (C(virsh version --daemon)), null when it
-            cannot tell.
+          description: With O(remote_version), the libvirt version of the daemon reached (C(virsh version
+            --daemon)); null otherwise, and when the daemon cannot tell in time.
           type: str
           returned: always
           sample: 11.3.0
@@ -685,6 +694,7 @@ def main():
             all_users=dict(type='bool', default=False),
             check_connections=dict(type='bool', default=False),
             connection_timeout=dict(type='int', default=10),
+            remote_version=dict(type='bool', default=False),
         ),
         supports_check_mode=True,
     )
@@ -706,7 +716,7 @@ def main():
         from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_connect_check
         try:
             more['connection_failures'] = _libvirt_connect_check.add_connections(
-                configs, module.params['connection_timeout'])
+                configs, module.params['connection_timeout'], module.params['remote_version'])
         except Refusal as exc:
             module.fail_json(msg=to_native(exc))
     module.exit_json(changed=False, configs=configs, libvirt_version=libvirt_version, **more)

@@ -64,6 +64,10 @@
 #                    --names: "libvirtd" (this host only), "no-libvirtd"
 #                    (none here), "no-helpers" (neither virt-ssh-helper nor
 #                    nc on this host).  See "A libvirt daemon per host" below.
+#   --mesh-port P    every host also listens on ADDRESS:P, P the same for
+#                    all ("auto": a port free on every address, written to
+#                    DIR/mesh_port), so that one URI template with only the
+#                    address varying reaches every host
 #
 # `up` writes DIR/inventory.yml (every host in group "fleet", connection
 # variables set, fleet_os per host) and DIR/hosts.json (name, address, port,
@@ -245,6 +249,7 @@ cmd_up() {
             --port-base) port_base=$2; shift 2 ;;
             --address) address=$2; shift 2 ;;
             --libvirtd) DAEMON_ALL=1; shift ;;
+            --mesh-port) MESH_PORT=$2; shift 2 ;;
             --) shift; break ;;
             -*) die "unknown option $1" ;;
             *) break ;;
@@ -332,6 +337,7 @@ cmd_up() {
         printf '%s\n' "${host_own[$h]}" >"$hdir/own_accounts"
         HOST_USERS=()
         [[ ${host_own[$h]} == 1 ]] && HOST_USERS=("${userlist[@]}")
+        daemon_mesh_port "$dir"
         daemon_host_files "$hdir" "$h"
         if [[ ! -e $hdir/.seeded ]]; then
             if [[ $etc_mode == copy && ${host_os[$h]} == native ]]; then
@@ -576,7 +582,29 @@ cmd_ssh() {
 # hosts; they are deleted from a root host's overlay).  Nothing of this runs
 # outside the host's namespaces, and `down` ends it with the host.
 DAEMON_ALL=0
+MESH_PORT=
 declare -A DAEMON_HOST=() HELPERS_HOST=()
+
+# --mesh-port: DIR/mesh_port, chosen once per fleet
+daemon_mesh_port() {
+    local dir=$1 p
+    [[ -n $MESH_PORT ]] || return 0
+    if [[ -s $dir/mesh_port ]]; then
+        [[ $MESH_PORT == auto || $MESH_PORT == "$(<"$dir/mesh_port")" ]] \
+            || die "the fleet's mesh port is $(<"$dir/mesh_port"); 'down' the fleet to change it"
+        return 0
+    fi
+    if [[ $MESH_PORT == auto ]]; then
+        for ((p = 30000 + $(printf '%s' "$dir" | cksum | cut -d' ' -f1) % 5000; ; p++)); do
+            port_in_use "$p" || break
+        done
+    else
+        [[ $MESH_PORT =~ ^[0-9]+$ && $MESH_PORT -ge 1 && $MESH_PORT -le 65535 ]] \
+            || die "--mesh-port must be a port number or auto, got '$MESH_PORT'"
+        p=$MESH_PORT
+    fi
+    printf '%s\n' "$p" >"$dir/mesh_port"
+}
 
 daemon_host_option() {  # daemon_host_option HOST OPT: whether OPT is one of ours
     case $2 in
@@ -595,7 +623,7 @@ daemon_host_files() {
     printf '%s\n' "$daemon" >"$hdir/libvirtd"
     printf '%s\n' "$helpers" >"$hdir/helpers"
     rm -f "$hdir/daemon.sh"
-    [[ $daemon == 1 || $helpers == 0 ]] || return 0
+    [[ $daemon == 1 || $helpers == 0 || -n $MESH_PORT ]] || return 0
     if [[ $daemon == 1 && $(<"$hdir/os") == native && ! -x /usr/sbin/libvirtd ]]; then
         die "host $h: /usr/sbin/libvirtd is missing (make deps installs libvirt-daemon)"
     fi
@@ -610,6 +638,18 @@ daemon_host_files() {
     # shellcheck disable=SC2016  # expanded when the host's namespace sources it
     printf '%s\n' '# sourced by the host namespace script (fleet.sh): r is the root ("" for native)' \
         'hostname "$(cat "$hdir/hostname")"' \
+        '# the mesh port: one more ListenAddress' \
+        'if [ -s "$dir/mesh_port" ]; then' \
+        '    echo "ListenAddress $(cat "$hdir/address"):$(cat "$dir/mesh_port")" >>"$hdir/sshd_config"' \
+        'fi' \
+        '# /etc/ssh of the host, with its own host key (what facts and clients see), never the machine'"'"'s' \
+        'if [ -z "$r" ]; then' \
+        '    rm -rf "$hdir/etc-ssh"; mkdir -p "$hdir/etc-ssh"' \
+        '    (cd /etc/ssh && for f in *; do case $f in ssh_host_*) ;; *) cp -a "$f" "$hdir/etc-ssh/" ;; esac; done)' \
+        '    mount --bind "$hdir/etc-ssh" /etc/ssh' \
+        'fi' \
+        'rm -f "$r"/etc/ssh/ssh_host_*' \
+        'cp "$hdir/ssh_host_ed25519_key" "$hdir/ssh_host_ed25519_key.pub" "$r/etc/ssh/"' \
         'if [ -z "$r" ]; then' \
         '    mount -t tmpfs -o mode=0755 tmpfs /run' \
         '    install -d -m 0755 /run/sshd' \

@@ -168,7 +168,7 @@ def test_each_cause_with_libvirts_message(fleet, silent_port, closed_port):
         ('badproxy', fleet.uri('c13', key, 'proxy=bogus')),
     ])
     before = known_hosts_hashes(fleet)
-    result, seconds = fleet.info('c9', {'check_connections': True, 'connection_timeout': 10})
+    result, seconds = fleet.info('c9', {'check_connections': True, 'connection_timeout': 10, 'remote_version': True})
     assert known_hosts_hashes(fleet) == before
     got = by_name(result)
     assert (got['to13']['ok'], got['to13']['remote_hostname'], got['to13']['cause']) == (True, 'c13', None)
