@@ -26,7 +26,6 @@ import os
 import pwd
 import shlex
 import shutil
-import subprocess
 import tempfile
 import time
 
@@ -43,6 +42,8 @@ MAX_PARALLEL = 64
 COMMANDS = 'hostname'
 VERSION_COMMANDS = 'hostname; version --daemon'
 _DAEMON_LINE = 'Running against daemon: '
+# printed right before virsh starts: what the login's startup files print comes before it
+MARKER = '@@libvirt_uri_info-connect@@'
 
 # The stand-in ssh, one per connection in that connection's private directory (libvirt runs ssh with an
 # environment of its own, PATH and a few more, so the directory is written into the script): @SSH@ is
@@ -159,9 +160,11 @@ def _not_tried(uri):
 class ConnectChecker:
     """Tries each connection of each account for real, in parallel, and names each failure."""
 
-    def __init__(self, programs, workdir, timeout, remote_version=False):
+    def __init__(self, programs, workdir, timeout, run_command, remote_version=False):
         self.virsh = programs['virsh']
         self.su = programs['su']
+        self.setsid = programs['setsid']
+        self.run_command = run_command
         self.timeout_program = programs['timeout']
         # virsh writes to a pipe: without line buffering, the host name it printed is lost when the
         # timeout stops a slow `version --daemon` after it
@@ -191,8 +194,9 @@ class ConnectChecker:
         connect = '' if name is None else ' -c %s' % shlex.quote(name)
         return ('export PATH=%s:"$PATH" LIBVIRT_AUTOSTART=0 LC_ALL=C; '
                 'unset LIBVIRT_DEBUG LIBVIRT_LOG_OUTPUTS DISPLAY SSH_ASKPASS; '
+                'printf "%%s\\n" %s; printf "%%s\\n" %s >&2; '
                 'exec %s -k 1 %d %s%s -q%s %s'
-                % (shlex.quote(os.path.join(private, 'bin')), shlex.quote(self.timeout_program),
+                % (shlex.quote(os.path.join(private, 'bin')), MARKER, MARKER, shlex.quote(self.timeout_program),
                    self.timeout + 2, shlex.quote(self.stdbuf) + ' -oL ' if self.stdbuf else '',
                    shlex.quote(self.virsh), connect, shlex.quote(self.commands)))
 
@@ -204,28 +208,20 @@ class ConnectChecker:
             entry.update(cause='other', error=reason)
             return entry
         private = self._private_dir(pw)
-        command = [self.su, '-l', '-s', wrapper, pw.pw_name, '-c', self._script(name, private)]
+        # setsid: no controlling terminal even before su; the outer timeout bounds the login too
+        command = [self.timeout_program, '-k', '2', str(self.timeout + 8), self.setsid, '-w', self.su, '-l',
+                   '-s', wrapper, pw.pw_name, '-c', self._script(name, private)]
         start = time.monotonic()
-        timed_out = False
         try:
-            proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                    stderr=subprocess.PIPE, start_new_session=True,
-                                    env={'PATH': '/usr/sbin:/usr/bin:/sbin:/bin', 'LANG': 'C'})
-            try:
-                out, err = proc.communicate(timeout=self.timeout + 10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                out, err = proc.communicate()
-                timed_out = True
-            rc = proc.returncode
-        except OSError as exc:
-            entry.update(cause='other', error='cannot run %s: %s' % (self.su, exc.strerror))
-            return entry
+            rc, out, err = self.run_command(command, environ_update={'LANG': 'C', 'LC_ALL': 'C'},
+                                            errors='surrogate_then_replace')
         finally:
             entry['seconds'] = round(time.monotonic() - start, 3)
             shutil.rmtree(private, ignore_errors=True)
-        out = out.decode('utf-8', 'replace')
-        err = err.decode('utf-8', 'replace')
+        # only what virsh printed: after the marker (the login's own output comes before it)
+        out = out.split(MARKER + '\n', 1)[1] if MARKER + '\n' in out else ''
+        if MARKER + '\n' in err:
+            err = err.split(MARKER + '\n', 1)[1]
         lines = [line.strip() for line in out.splitlines() if line.strip()]
         first = lines[0] if lines else None
         for line in lines:
@@ -235,7 +231,7 @@ class ConnectChecker:
         if connected:
             entry.update(ok=True, remote_hostname=first)
             return entry
-        timed_out = timed_out or rc in (124, 137)
+        timed_out = rc in (124, 137)  # timeout(1): TERM, then KILL
         error = virsh_error(err)
         if timed_out and not error:
             error = 'no answer within %d s (connection_timeout)' % self.timeout
@@ -264,18 +260,23 @@ class ConnectChecker:
         return results
 
 
-def make_checker(timeout, remote_version=False):
-    """A ConnectChecker; Refusal when it cannot run (not root, a program missing, a bad timeout)."""
+def make_checker(timeout, run_command, remote_version=False):
+    """A ConnectChecker; Refusal when it cannot run (not root, a program missing, a bad timeout).
+
+    ``run_command``: AnsibleModule.run_command (or a function with its interface); it is called from
+    several threads at once.
+    """
     if isinstance(timeout, bool) or not isinstance(timeout, int) or not 1 <= timeout <= 600:
         raise Refusal('connection_timeout must be a number of seconds from 1 to 600, got %r' % (timeout,))
     if os.geteuid() != 0:
         raise Refusal('check_connections needs root (it runs virsh as each account through su -l)')
-    programs = dict((name, find_program(name)) for name in ('virsh', 'su', 'timeout', 'ssh', 'stdbuf'))
-    missing = sorted(name for name in ('virsh', 'su', 'timeout') if programs[name] is None)
+    programs = dict((name, find_program(name)) for name in ('virsh', 'su', 'timeout', 'setsid', 'ssh', 'stdbuf'))
+    missing = sorted(name for name in ('virsh', 'su', 'timeout', 'setsid') if programs[name] is None)
     if missing:
         verb = 'is' if len(missing) == 1 else 'are'
         raise Refusal('check_connections needs %s, which %s missing' % (', '.join(missing), verb))
-    return ConnectChecker(programs, tempfile.mkdtemp(prefix='libvirt_uri_info.connect.'), timeout, remote_version)
+    return ConnectChecker(programs, tempfile.mkdtemp(prefix='libvirt_uri_info.connect.'), timeout, run_command,
+                          remote_version)
 
 
 def _connections_of(config):
@@ -294,10 +295,10 @@ def _connections_of(config):
     return pairs
 
 
-def add_connections(configs, timeout=DEFAULT_TIMEOUT, remote_version=False):
+def add_connections(configs, run_command, timeout=DEFAULT_TIMEOUT, remote_version=False):
     """Add ``connections`` to each config of an account (not to O(paths)); returns the failures, one
     dict (user, name, uri, cause, error) each."""
-    checker = make_checker(timeout, remote_version)
+    checker = make_checker(timeout, run_command, remote_version)
     try:
         jobs = []
         targets = []

@@ -716,7 +716,7 @@ def main():
         from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_connect_check
         try:
             more['connection_failures'] = _libvirt_connect_check.add_connections(
-                configs, module.params['connection_timeout'], module.params['remote_version'])
+                configs, module.run_command, module.params['connection_timeout'], module.params['remote_version'])
         except Refusal as exc:
             module.fail_json(msg=to_native(exc))
     module.exit_json(changed=False, configs=configs, libvirt_version=libvirt_version, **more)

@@ -201,7 +201,9 @@ def test_each_cause_with_libvirts_message(fleet, silent_port, closed_port):
         assert (name, entry['ok'], entry['cause']) == (name, False, cause), entry
         assert message in entry['error'], (name, entry['error'])
     # all at once: the hung host costs one timeout, not one per connection
-    assert seconds < 10 + 2 + 15, seconds
+    # (the playbook's own start and a busy machine included; one connection after another would be
+    # 2 timeouts for the hung host alone, plus a second or more for each of the others)
+    assert seconds < 10 + 2 + 30, seconds
     assert sorted((f['name'], f['cause']) for f in result['connection_failures']) \
         == sorted((name, cause) for name, (cause, dummy) in expected.items())
 
@@ -214,6 +216,8 @@ def test_user_known_hosts_are_read_and_never_changed(fleet):
     with open(os.path.join(home, 'known_hosts'), 'w') as f:
         f.write(fleet.key_line('c13') + ' '.join(wrong) + '\n')
     fleet.ssh('c13', 'chown %s: /home/%s/.ssh/known_hosts' % (USER, USER))
+    # a login that prints: the check reads only what virsh prints
+    fleet.ssh('c13', "su %s -c 'echo \"echo not-a-hostname; echo noise >&2\" >~/.profile'" % USER)
     write_conf(fleet, 'c13', [
         ('self', fleet.uri('c13', '', '')),                    # known: connects with the user's own key
         ('changed', fleet.uri('c9', '', '')),                  # a different key recorded: mismatch
@@ -249,10 +253,11 @@ def test_half_dead_hosts_cost_one_timeout(fleet, silent_port):
             aliases.append(('live%02d' % index, fleet.uri('c9', key, 'no_verify=1')))
     write_conf(fleet, 'c9', aliases)
     write_conf(fleet, 'c9', aliases, user=USER)
-    result, seconds = fleet.info('c9', {'users': [USER], 'check_connections': True, 'connection_timeout': 8})
+    result, seconds = fleet.info('c9', {'users': [USER], 'check_connections': True, 'connection_timeout': 15})
     for user in (None, USER):
         got = by_name(result, user)
         assert sorted(set(e['cause'] for n, e in got.items() if n and n.startswith('dead'))) == ['timeout']
         assert all(e['ok'] for n, e in got.items() if n and n.startswith('live'))
-    # 42 connections, each bounded by 8 s: one timeout and the run's own cost, not 20 timeouts (160 s)
-    assert seconds < 8 + 2 + 25, seconds
+    # 42 connections, each bounded by 15 s: one timeout and the run's own cost, not 20 timeouts (300 s);
+    # the timeout is generous so that the live ones connect in time on a busy machine
+    assert seconds < 15 + 2 + 30, seconds
