@@ -536,7 +536,7 @@ cmd_down() {
     [[ $stuck -eq 0 ]] || exit 1
     if [[ $keep -eq 0 ]]; then
         rm -rf -- "$dir/hosts" "$dir/inventory.yml" "$dir/hosts.json" "$dir/known_hosts" \
-            "$dir/authorized_keys" "$dir/id_ed25519" "$dir/id_ed25519.pub" "$dir/.fleet"
+            "$dir/authorized_keys" "$dir/id_ed25519" "$dir/id_ed25519.pub" "$dir/mesh_port" "$dir/.fleet"
         rmdir -- "$dir" 2>/dev/null || true
     fi
 }
