@@ -61,16 +61,7 @@ class VirshVerifier:
         os.chmod(workdir, 0o755)
 
     def _wrapper(self, pw):
-        kind = libvirt_env.shell_kind(pw.pw_shell)
-        path = os.path.join(self.workdir, 'login-%d' % pw.pw_uid)
-        if kind is None:
-            body = 'exec /bin/sh -c "$2" </dev/null\n'
-        else:
-            body = 'exec %s -l -i -c "$2" </dev/null\n' % shlex.quote(pw.pw_shell)
-        with open(path, 'w') as f:
-            f.write('#!/bin/sh\n' + body)
-        os.chmod(path, 0o755)
-        return path
+        return login_wrapper(self.workdir, pw)
 
     def _script(self, names):
         lines = []
@@ -140,6 +131,21 @@ class VirshVerifier:
         }
 
 
+def login_wrapper(workdir, pw):
+    """The path of a script, in ``workdir``, that ``su -s`` runs as ``pw``: the account's login shell,
+    interactive, running the command ``su -c`` gives it, stdin from /dev/null."""
+    kind = libvirt_env.shell_kind(pw.pw_shell)
+    path = os.path.join(workdir, 'login-%d' % pw.pw_uid)
+    if kind is None:
+        body = 'exec /bin/sh -c "$2" </dev/null\n'
+    else:
+        body = 'exec %s -l -i -c "$2" </dev/null\n' % shlex.quote(pw.pw_shell)
+    with open(path, 'w') as f:
+        f.write('#!/bin/sh\n' + body)
+    os.chmod(path, 0o755)
+    return path
+
+
 def virsh_answer(output):
     """(kind, text) of one virsh run's output with libvirt's debug log: what libvirt resolved.
 
@@ -159,7 +165,7 @@ def virsh_answer(output):
     return ('unreadable', 'virsh printed neither a resolved URI nor an error')
 
 
-def _find(program):
+def find_program(program):
     for directory in ('/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'):
         path = os.path.join(directory, program)
         if os.path.isfile(path) and os.access(path, os.X_OK):
@@ -172,13 +178,13 @@ def make_verifier(run_command):
 
     ``run_command``: AnsibleModule.run_command (or a function with its interface).
     """
-    virsh = _find('virsh')
+    virsh = find_program('virsh')
     if virsh is None:
         return None, 'virsh is not installed on this host'
     if os.geteuid() != 0:
         raise Refusal('verify_with_virsh needs root (it runs virsh as each account through su -l, in a network '
                       'namespace of its own)')
-    programs = {'virsh': virsh, 'unshare': _find('unshare'), 'su': _find('su'), 'timeout': _find('timeout')}
+    programs = {'virsh': virsh, 'unshare': find_program('unshare'), 'su': find_program('su'), 'timeout': find_program('timeout')}
     missing = sorted(name for name, path in programs.items() if path is None)
     if missing:
         verb = 'is' if len(missing) == 1 else 'are'

@@ -165,6 +165,53 @@ options:
         RV(configs[].verification.reason) says so.
     type: bool
     default: false
+  check_connections:
+    description:
+      - Try each alias of each account's file, and the account's default connection, for real, and report
+        each in RV(configs[].connections) with the remote host's name, the remote daemon's libvirt version and,
+        when it fails, its cause and libvirt's message. Without it nothing connects.
+      - Each connection runs as the account the file belongs to (root for the system file), as
+        O(verify_with_virsh) runs virsh (C(su -l) and the account's login shell, so the login's
+        C(LIBVIRT_DEFAULT_URI) counts), but in the host's own network, as C(virsh -c NAME hostname), with
+        C(LIBVIRT_AUTOSTART=0) (no session daemon is started).
+      - It never prompts. There is no terminal (C(su -c) runs the command in a new session), stdin is
+        C(/dev/null), C(DISPLAY) and C(SSH_ASKPASS) are unset, and C(ssh) runs with C(BatchMode=yes),
+        C(ConnectTimeout) set to O(connection_timeout) and no connection sharing (C(ControlMaster=no)).
+      - It changes no file. libvirt's C(ssh) transport runs C(ssh) from C(PATH); the check puts first on
+        C(PATH) a C(ssh) that asks the real one (C(ssh -G)) which known_hosts files it would read for that
+        host, copies them into a directory private to that one connection, and runs the real C(ssh) with
+        C(UserKnownHostsFile) set to the copies. So each connection sees the account's real known_hosts, and
+        a key that a C(no_verify=1) URI accepts goes into a copy, never into the account's file nor into what
+        another connection of the same check sees. URIs the check cannot contain are not tried and are
+        reported with cause V(other) and the reason, the C(ext) transport, C(ssh) with a C(command=) other than
+        C(ssh), and C(libssh)/C(libssh2) with C(known_hosts_verify=auto).
+      - All connections of the run, of every account, are tried in parallel (up to 64 at a time), each bounded
+        by O(connection_timeout), so a run takes about one timeout even when many hosts are down.
+      - The causes and what to do about each are in the collection's C(docs/troubleshooting.md).
+      - Needs root, C(su), C(timeout) and C(virsh) on the target. The module does not fail when a connection
+        fails; RV(connection_failures) lists them.
+    type: bool
+    default: false
+    version_added: 0.2.0
+  remote_version:
+    description:
+      - With O(check_connections), also ask each daemon reached for its libvirt version (C(virsh version
+        --daemon), in the same session, after C(hostname)) for RV(configs[].connections[].remote_libvirt_version).
+      - Off by default because of its cost. libvirt asks the hypervisor's version first, and QEMU's answer
+        comes from its capabilities, which a daemon may probe again (running QEMU, seconds of CPU) on every
+        call where they are not cached, for example without KVM. Where the daemon has no working hypervisor
+        for the driver (libvirt 9.0's qemu driver with no QEMU binary) the version stays null; the connection is
+        judged by C(hostname) alone either way.
+    type: bool
+    default: false
+    version_added: 0.2.0
+  connection_timeout:
+    description:
+      - With O(check_connections), the seconds each connection may take (C(ssh)'s C(ConnectTimeout), and
+        virsh is stopped 2 seconds later), from 1 to 600.
+    type: int
+    default: 10
+    version_added: 0.2.0
 notes:
   - Aliases are looked up once and in order, the first entry of a name wins, and libvirt checks the entries only
     up to the one it looks for. An explicit URI, or a name no alias has, makes libvirt walk and check the whole
@@ -223,6 +270,19 @@ EXAMPLES = r'''
     msg: "{{ item.user | default('root', true) }}: {{ item.effective.uri }} ({{ item.effective.summary }})"
   loop: "{{ libvirt_effective.configs }}"
 
+- name: Try every alias of root and alice for real, 5 seconds each at most, all at once
+  virtkit.libvirt_client.libvirt_uri_info:
+    users:
+      - alice
+    check_connections: true
+    connection_timeout: 5
+  register: libvirt_connections
+
+- name: Fail with the name, account and cause of each connection that failed
+  ansible.builtin.assert:
+    that: libvirt_connections.connection_failures | length == 0
+    fail_msg: "{{ libvirt_connections.connection_failures | map(attribute='cause') | list }}"
+
 - name: Fail on hosts with a high-severity URI finding
   ansible.builtin.assert:
     that: libvirt_effective.configs | map(attribute='findings') | flatten | selectattr('severity', 'eq', 'high')
@@ -231,6 +291,14 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+connection_failures:
+  description:
+    - With O(check_connections), one entry per connection that failed, of every account, with C(user) (V(root)
+      for the system file), C(name) (null for the default connection), C(uri), C(cause) and C(error), as in
+      RV(configs[].connections).
+  type: list
+  elements: dict
+  returned: when check_connections is true
 libvirt_version:
   description:
     - The version of the libvirt client library on the host (what C(virsh --version) prints), read from
@@ -566,6 +634,53 @@ configs:
           type: list
           elements: dict
           returned: always
+    connections:
+      description:
+        - With O(check_connections), one entry per alias of the file (each name once, in file order) and one for
+          the default connection (C(name) null), each tried for real as the account. Null for O(paths).
+      type: list
+      elements: dict
+      returned: when check_connections is true
+      contains:
+        name:
+          description: The alias, or null for the default connection.
+          type: str
+          returned: always
+        uri:
+          description: What the name resolves to for the account (null when it does not resolve).
+          type: str
+          returned: always
+        ok:
+          description: Whether virsh connected and the daemon answered C(hostname).
+          type: bool
+          returned: always
+        remote_hostname:
+          description: The host name the daemon reached reports (C(virsh hostname)).
+          type: str
+          returned: always
+        remote_libvirt_version:
+          description: With O(remote_version), the libvirt version of the daemon reached (C(virsh version
+            --daemon)); null otherwise, and when the daemon cannot tell in time.
+          type: str
+          returned: always
+          sample: 11.3.0
+        seconds:
+          description: How long the connection took.
+          type: float
+          returned: always
+        cause:
+          description:
+            - Null when it connected; otherwise V(host_key_unknown), V(host_key_mismatch), V(auth_failed),
+              V(unreachable) (refused, no route, unknown name), V(timeout), V(no_daemon) (no socket for the
+              driver on the remote), V(no_helper) (neither C(virt-ssh-helper) nor C(nc) for the proxy in use),
+              V(uri_refused) (libvirt refuses the URI before connecting) or V(other).
+          type: str
+          returned: always
+        error:
+          description: libvirt's message, null when it connected.
+          type: str
+          returned: always
+          sample: "Cannot recv data: Host key verification failed.: Connection reset by peer"
     resolutions:
       description:
         - Each alias of the file and each of O(names), to what libvirt makes of that name, a dict with C(uri) when
@@ -602,6 +717,9 @@ def main():
             verify_with_virsh=dict(type='bool', default=False),
             users_from_group=dict(type='str', default=''),
             all_users=dict(type='bool', default=False),
+            check_connections=dict(type='bool', default=False),
+            connection_timeout=dict(type='int', default=10),
+            remote_version=dict(type='bool', default=False),
         ),
         supports_check_mode=True,
     )
@@ -618,7 +736,15 @@ def main():
     if disagreements:
         module.fail_json(msg='virsh disagrees with the prediction: %s' % '; '.join(disagreements),
                          configs=configs, libvirt_version=libvirt_version)
-    module.exit_json(changed=False, configs=configs, libvirt_version=libvirt_version)
+    more = {}
+    if module.params['check_connections']:
+        from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_connect_check
+        try:
+            more['connection_failures'] = _libvirt_connect_check.add_connections(
+                configs, module.run_command, module.params['connection_timeout'], module.params['remote_version'])
+        except Refusal as exc:
+            module.fail_json(msg=to_native(exc))
+    module.exit_json(changed=False, configs=configs, libvirt_version=libvirt_version, **more)
 
 
 if __name__ == '__main__':

@@ -31,6 +31,8 @@
 #   fleet.sh down DIR              stop every host of DIR and delete its state
 #   fleet.sh status DIR            print NAME PORT PID state, one host a line
 #   fleet.sh ssh DIR NAME [CMD..]  run a command on one host as root
+#   fleet.sh libvirtd DIR NAME start|stop|status
+#                                  start or stop the libvirt daemon of a host
 #
 # Options of `up`:
 #   --names a,b,c    host names (then N may be given as 0 or as the count);
@@ -56,6 +58,16 @@
 #                    127.0.1.1, 127.0.1.2, ... then 127.0.2.1 ...)
 #   --port-base P    first port to try (default: 20000 + a value derived
 #                    from DIR, so that fleets in different DIRs rarely race)
+#   --libvirtd       every host runs a real libvirt daemon (libvirtd) in
+#                    its namespaces, with its own hostname (a UTS namespace:
+#                    the host's name) and its own /run; per host, in
+#                    --names: "libvirtd" (this host only), "no-libvirtd"
+#                    (none here), "no-helpers" (neither virt-ssh-helper nor
+#                    nc on this host).  See "A libvirt daemon per host" below.
+#   --mesh-port P    every host also listens on ADDRESS:P, P the same for
+#                    all ("auto": a port free on every address, written to
+#                    DIR/mesh_port), so that one URI template with only the
+#                    address varying reaches every host
 #
 # `up` writes DIR/inventory.yml (every host in group "fleet", connection
 # variables set, fleet_os per host) and DIR/hosts.json (name, address, port,
@@ -167,6 +179,7 @@ if [ "$os" = native ]; then
     mount --bind "$hdir/etc-libvirt" /etc/libvirt
     mount --bind "$hdir/home" /home
     [ "$own" = 1 ] && accounts "$@"
+    if [ -f "$hdir/daemon.sh" ]; then . "$hdir/daemon.sh"; fi
     exec "$sshd" -f "$hdir/sshd_config" -E "$hdir/sshd.log"
 fi
 r=$hdir/rootfs
@@ -183,6 +196,7 @@ mount --bind "$hdir/home" "$r/home"
 mkdir -p "$r$dir"
 mount --bind "$dir" "$r$dir"
 accounts "$@"
+if [ -f "$hdir/daemon.sh" ]; then . "$hdir/daemon.sh"; fi
 exec chroot "$r" "$sshd" -f "$hdir/sshd_config" -E "$hdir/sshd.log"
 '
 
@@ -218,7 +232,8 @@ CFG
     rm -f "$hdir/sshd.pid"
     # sshd daemonizes; the mount namespace lives as long as it (and the
     # sessions it forks) do.
-    unshare -m --propagation private -- /bin/sh -c "$HOST_SCRIPT" fleet-host \
+    # shellcheck disable=SC2046  # daemon_unshare_flags prints words or nothing
+    unshare -m $(daemon_unshare_flags "$hdir") --propagation private -- /bin/sh -c "$HOST_SCRIPT" fleet-host \
         "$hdir" "$dir" "$SSHD" "$os" "$own" "$tree" "${HOST_USERS[@]}" \
         || return 1
     wait_for host_pid "$hdir" >/dev/null && wait_for listening "$port"
@@ -236,6 +251,8 @@ cmd_up() {
             --etc) etc_mode=$2; shift 2 ;;
             --port-base) port_base=$2; shift 2 ;;
             --address) address=$2; shift 2 ;;
+            --libvirtd) DAEMON_ALL=1; shift ;;
+            --mesh-port) MESH_PORT=$2; shift 2 ;;
             --) shift; break ;;
             -*) die "unknown option $1" ;;
             *) break ;;
@@ -272,6 +289,8 @@ cmd_up() {
         for opt in "${opts[@]:1}"; do
             if [[ $opt == own-accounts ]]; then
                 host_own[$h]=1
+            elif daemon_host_option "$h" "$opt"; then
+                :
             elif valid_os "$opt"; then
                 host_os[$h]=$opt
             else
@@ -321,6 +340,8 @@ cmd_up() {
         printf '%s\n' "${host_own[$h]}" >"$hdir/own_accounts"
         HOST_USERS=()
         [[ ${host_own[$h]} == 1 ]] && HOST_USERS=("${userlist[@]}")
+        daemon_mesh_port "$dir"
+        daemon_host_files "$hdir" "$h"
         if [[ ! -e $hdir/.seeded ]]; then
             if [[ $etc_mode == copy && ${host_os[$h]} == native ]]; then
                 cp -a /etc/libvirt/. "$hdir/etc-libvirt/"
@@ -518,7 +539,7 @@ cmd_down() {
     [[ $stuck -eq 0 ]] || exit 1
     if [[ $keep -eq 0 ]]; then
         rm -rf -- "$dir/hosts" "$dir/inventory.yml" "$dir/hosts.json" "$dir/known_hosts" \
-            "$dir/authorized_keys" "$dir/id_ed25519" "$dir/id_ed25519.pub" "$dir/.fleet"
+            "$dir/authorized_keys" "$dir/id_ed25519" "$dir/id_ed25519.pub" "$dir/mesh_port" "$dir/.fleet"
         rmdir -- "$dir" 2>/dev/null || true
     fi
 }
@@ -550,6 +571,132 @@ cmd_ssh() {
         -o BatchMode=yes "root@$addr" "$@"
 }
 
+# --- A libvirt daemon per host (--libvirtd; options libvirtd, no-libvirtd,
+# no-helpers) ---------------------------------------------------------------
+#
+# A host with a daemon gets, in its mount namespace, a UTS namespace whose
+# hostname is the host's name, a tmpfs on /run (a debian13 host has one
+# already), and for native hosts per-host /var/lib/libvirt, /var/cache/libvirt
+# and /var/log/libvirt; then `libvirtd -d` starts there, before sshd.  The
+# daemon is the system's own: 9.0 on native hosts (the machine's
+# libvirt-daemon, `make deps`), 11.3 on debian13 hosts (rootfs.sh installs
+# it).  qemu:///system opens without QEMU or KVM.  A "no-helpers" host hides
+# virt-ssh-helper and nc (an overlay over /usr/bin whiteouts them on native
+# hosts; they are deleted from a root host's overlay).  Nothing of this runs
+# outside the host's namespaces, and `down` ends it with the host.
+DAEMON_ALL=0
+MESH_PORT=
+declare -A DAEMON_HOST=() HELPERS_HOST=()
+
+# --mesh-port: DIR/mesh_port, chosen once per fleet
+daemon_mesh_port() {
+    local dir=$1 p
+    [[ -n $MESH_PORT ]] || return 0
+    if [[ -s $dir/mesh_port ]]; then
+        [[ $MESH_PORT == auto || $MESH_PORT == "$(<"$dir/mesh_port")" ]] \
+            || die "the fleet's mesh port is $(<"$dir/mesh_port"); 'down' the fleet to change it"
+        return 0
+    fi
+    if [[ $MESH_PORT == auto ]]; then
+        for ((p = 30000 + $(printf '%s' "$dir" | cksum | cut -d' ' -f1) % 5000; ; p++)); do
+            port_in_use "$p" || break
+        done
+    else
+        [[ $MESH_PORT =~ ^[0-9]+$ && $MESH_PORT -ge 1 && $MESH_PORT -le 65535 ]] \
+            || die "--mesh-port must be a port number or auto, got '$MESH_PORT'"
+        p=$MESH_PORT
+    fi
+    printf '%s\n' "$p" >"$dir/mesh_port"
+}
+
+daemon_host_option() {  # daemon_host_option HOST OPT: whether OPT is one of ours
+    case $2 in
+        libvirtd) DAEMON_HOST[$1]=1 ;;
+        no-libvirtd) DAEMON_HOST[$1]=0 ;;
+        no-helpers) HELPERS_HOST[$1]=0 ;;
+        *) return 1 ;;
+    esac
+}
+
+# the host's markers and the script its namespace sources before sshd starts
+daemon_host_files() {
+    local hdir=$1 h=$2 daemon helpers
+    daemon=${DAEMON_HOST[$h]:-$DAEMON_ALL}
+    helpers=${HELPERS_HOST[$h]:-1}
+    printf '%s\n' "$daemon" >"$hdir/libvirtd"
+    printf '%s\n' "$helpers" >"$hdir/helpers"
+    rm -f "$hdir/daemon.sh"
+    [[ $daemon == 1 || $helpers == 0 || -n $MESH_PORT ]] || return 0
+    if [[ $daemon == 1 && $(<"$hdir/os") == native && ! -x /usr/sbin/libvirtd ]]; then
+        die "host $h: /usr/sbin/libvirtd is missing (make deps installs libvirt-daemon)"
+    fi
+    # the qemu driver's account, which Debian's libvirt-daemon-system would make
+    # (the qemu driver refuses to start without it)
+    if [[ $daemon == 1 && $(<"$hdir/os") == native ]] && ! getent passwd libvirt-qemu >/dev/null; then
+        useradd --system --no-create-home --home-dir /var/lib/libvirt --shell /usr/sbin/nologin \
+            --comment "Libvirt Qemu" --user-group libvirt-qemu 2>/dev/null \
+            || getent passwd libvirt-qemu >/dev/null || die "cannot create the account libvirt-qemu"
+    fi
+    printf '%s\n' "$h" >"$hdir/hostname"
+    # shellcheck disable=SC2016  # expanded when the host's namespace sources it
+    printf '%s\n' '# sourced by the host namespace script (fleet.sh): r is the root ("" for native)' \
+        'hostname "$(cat "$hdir/hostname")"' \
+        '# the mesh port: one more ListenAddress' \
+        'if [ -s "$dir/mesh_port" ]; then' \
+        '    echo "ListenAddress $(cat "$hdir/address"):$(cat "$dir/mesh_port")" >>"$hdir/sshd_config"' \
+        'fi' \
+        '# /etc/ssh of the host, with its own host key (what facts and clients see), never the machine'"'"'s' \
+        'if [ -z "$r" ]; then' \
+        '    rm -rf "$hdir/etc-ssh"; mkdir -p "$hdir/etc-ssh"' \
+        '    (cd /etc/ssh && for f in *; do case $f in ssh_host_*) ;; *) cp -a "$f" "$hdir/etc-ssh/" ;; esac; done)' \
+        '    mount --bind "$hdir/etc-ssh" /etc/ssh' \
+        'fi' \
+        'rm -f "$r"/etc/ssh/ssh_host_*' \
+        'cp "$hdir/ssh_host_ed25519_key" "$hdir/ssh_host_ed25519_key.pub" "$r/etc/ssh/"' \
+        'if [ -z "$r" ]; then' \
+        '    mount -t tmpfs -o mode=0755 tmpfs /run' \
+        '    install -d -m 0755 /run/sshd' \
+        '    for d in lib cache log; do' \
+        '        mkdir -p "$hdir/var-$d-libvirt" "/var/$d/libvirt"' \
+        '        mount --bind "$hdir/var-$d-libvirt" "/var/$d/libvirt"' \
+        '    done' \
+        'fi' \
+        'if [ "$(cat "$hdir/helpers")" = 0 ]; then' \
+        '    if [ -z "$r" ]; then' \
+        '        mkdir -p "$hdir/usr-bin-upper" "$hdir/usr-bin-work"' \
+        '        mount -t overlay overlay -o "lowerdir=/usr/bin,upperdir=$hdir/usr-bin-upper,workdir=$hdir/usr-bin-work" /usr/bin' \
+        '    fi' \
+        '    rm -f "$r/usr/bin/virt-ssh-helper" "$r/usr/bin/nc" "$r/usr/bin/nc.openbsd" "$r/usr/bin/nc.traditional" "$r/usr/bin/netcat"' \
+        'fi' \
+        'if [ "$(cat "$hdir/libvirtd")" = 1 ]; then' \
+        '    if [ -n "$r" ]; then chroot "$r" /usr/sbin/libvirtd -d; else /usr/sbin/libvirtd -d; fi' \
+        '    i=0; while [ ! -S "$r/run/libvirt/libvirt-sock" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done' \
+        '    [ -S "$r/run/libvirt/libvirt-sock" ] || { echo "libvirtd did not start" >&2; exit 1; }' \
+        'fi' >"$hdir/daemon.sh"
+}
+
+daemon_unshare_flags() {  # a UTS namespace for a host that has a daemon.sh
+    [[ -f $1/daemon.sh ]] && printf '%s\n' -u
+    return 0
+}
+
+# fleet.sh libvirtd DIR NAME start|stop|status: the daemon of a running host
+cmd_libvirtd() {
+    [[ $# -eq 3 ]] || usage
+    local dir=$1 name=$2 action=$3 hdir
+    dir=$(cd "$dir" && pwd -P)
+    hdir=$dir/hosts/$name
+    host_pid "$hdir" >/dev/null || die "host $name is not running"
+    [[ -f $hdir/daemon.sh ]] || die "host $name was not made with a libvirt daemon (--libvirtd or NAME:libvirtd)"
+    # shellcheck disable=SC2016  # run by the host's shell
+    case $action in
+        start) "$0" ssh "$dir" "$name" 'test -S /run/libvirt/libvirt-sock && kill -0 "$(cat /run/libvirtd.pid 2>/dev/null)" 2>/dev/null || { /usr/sbin/libvirtd -d && i=0 && while [ ! -S /run/libvirt/libvirt-sock ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done; test -S /run/libvirt/libvirt-sock; }' ;;
+        stop) "$0" ssh "$dir" "$name" 'p=$(cat /run/libvirtd.pid 2>/dev/null) || exit 0; kill "$p" 2>/dev/null || exit 0; i=0; while kill -0 "$p" 2>/dev/null && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done; ! kill -0 "$p" 2>/dev/null' ;;
+        status) "$0" ssh "$dir" "$name" 'kill -0 "$(cat /run/libvirtd.pid 2>/dev/null)" 2>/dev/null && echo running || echo stopped' ;;
+        *) die "libvirtd: action must be start, stop or status, got '$action'" ;;
+    esac
+}
+
 [[ $# -ge 1 ]] || usage
 sub=$1; shift
 case $sub in
@@ -557,6 +704,7 @@ case $sub in
     down) cmd_down "$@" ;;
     status) cmd_status "$@" ;;
     ssh) cmd_ssh "$@" ;;
+    libvirtd) cmd_libvirtd "$@" ;;
     -h|--help|help) usage ;;
     *) die "unknown command '$sub'" ;;
 esac

@@ -59,6 +59,42 @@ recipe() {
     esac
 }
 
+# packages installed with apt-get after debootstrap, without their
+# recommendations and with services kept from starting (policy-rc.d): a real
+# libvirt daemon and the remote helpers for fleet hosts (fleet.sh --libvirtd).
+# debootstrap cannot configure libvirt-daemon's dependencies (systemd,
+# polkitd) on its own; apt-get in the finished root can.
+daemon_packages() {
+    case $1 in
+        debian13) echo libvirt-daemon libvirt-daemon-driver-qemu netcat-openbsd ;;
+        *) ;;
+    esac
+}
+
+# apt-get install $DAEMON_PACKAGES into the root $tmp, chrooted in a private
+# mount namespace; nothing started, the package caches removed afterwards
+install_daemon_packages() {
+    [[ -n $DAEMON_PACKAGES ]] || return 0
+    local -a pkgs
+    read -r -a pkgs <<<"$DAEMON_PACKAGES"
+    say "installing $DAEMON_PACKAGES into the root"
+    # shellcheck disable=SC2016  # expanded by the inner shell
+    unshare -m --propagation private -- /bin/sh -c '
+        set -e
+        t=$1; shift
+        mount --rbind /dev "$t/dev"
+        mount -t proc proc "$t/proc"
+        mount -t tmpfs -o mode=0755 tmpfs "$t/run"
+        cp /etc/resolv.conf "$t/etc/resolv.conf" 2>/dev/null || true
+        printf "#!/bin/sh\nexit 101\n" >"$t/usr/sbin/policy-rc.d"
+        chmod 0755 "$t/usr/sbin/policy-rc.d"
+        chroot "$t" env DEBIAN_FRONTEND=noninteractive apt-get -q update
+        chroot "$t" env DEBIAN_FRONTEND=noninteractive apt-get -q install -y --no-install-recommends "$@"
+        rm -f "$t/usr/sbin/policy-rc.d"
+    ' rootfs-daemon "$tmp" "${pkgs[@]}" >>"$CACHE/$name.debootstrap.log" 2>&1 \
+        || die "apt-get install $DAEMON_PACKAGES failed (log: $CACHE/$name.debootstrap.log)"
+}
+
 # the Debian mirror of this machine's apt sources (deb822 or one-line format)
 mirror() {
     local uri
@@ -73,7 +109,7 @@ mirror() {
 
 key() {
     printf '%s\n' "recipe=$RECIPE" "suite=$SUITE" "mirror=$MIRROR" "arch=$(dpkg --print-architecture)" "${PACKAGES[@]}" \
-        "${PROGRAMS[@]}" \
+        "${PROGRAMS[@]}" ${DAEMON_PACKAGES:+"daemon: $DAEMON_PACKAGES"} \
         | sha256sum | cut -c1-12
 }
 
@@ -115,6 +151,7 @@ need() {  # need TOOL PACKAGE: install PACKAGE with apt-get when TOOL is missing
 build() {
     local name=$1 base tarball tree tmp t0=$SECONDS
     recipe "$name"
+    DAEMON_PACKAGES=$(daemon_packages "$name")
     MIRROR=$(mirror)
     base=$CACHE/$name-$(key)
     tarball=$base.tar.zst
@@ -146,6 +183,7 @@ build() {
         fi
         need curl curl
         programs "${PROGRAMS[@]}"
+        install_daemon_packages
         # a smaller, quieter root: no package caches, no host keys (each
         # fleet host brings its own), no services that would start
         rm -rf "$tmp"/var/cache/apt/archives/*.deb "$tmp"/var/lib/apt/lists/* "$tmp"/etc/ssh/ssh_host_*
