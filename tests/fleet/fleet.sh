@@ -306,6 +306,14 @@ cmd_up() {
     mkdir -p "$dir/hosts"
     dir=$(cd "$dir" && pwd -P)
     : >"$dir/.fleet"
+    # Fleets of other directories may start at the same time (molecule runs scenarios side by
+    # side): one 'up' at a time creates accounts and lays out its hosts, so that no host's
+    # copy-on-write /etc is taken while another fleet's useradd holds the lock files of
+    # /etc/passwd and /etc/group.  The hosts' sshd inherit the descriptor: unlock on any exit.
+    mkdir -p /run/lock
+    exec {UP_LOCK}>/run/lock/virtkit-fleet-up.lock
+    flock -w 600 "$UP_LOCK" || die "timed out waiting for another fleet's 'up' (/run/lock/virtkit-fleet-up.lock)"
+    trap 'flock -u "$UP_LOCK" 2>/dev/null' EXIT
     # what the hosts share: the root key, the privilege separation directory
     [[ -d /etc/libvirt ]] || mkdir -p /etc/libvirt
     [[ -d /run/sshd ]] || install -d -m 0755 /run/sshd
