@@ -25,9 +25,11 @@ CACHE := $(CURDIR)/.cache
 COLLECTIONS := $(CACHE)/collections
 COLLECTION_LINK := $(COLLECTIONS)/ansible_collections/virtkit/libvirt_client
 # ansible-core release lines checked by `make test-matrix` (.ci/test-matrix), each as
-# LINE:PYTHON[:PIN,...]: every supported line, each on a Python it supports; the oldest line
-# with the oldest ruamel.yaml requirements.txt allows.
-MATRIX ?= 2.17:3.12:ruamel.yaml==0.18.6 2.18:3.13 2.19:3.13 2.20:3.13 2.21:3.13
+# LINE:PYTHON[:PIN,...[:TARGET]]: every supported line, each on a Python it supports; the oldest line
+# with the oldest ruamel.yaml requirements.txt allows.  TARGET: the modules' integration tests run
+# the modules on that Python (pyenv's, with PyPI's python-augeas): 2.17 on 3.7 and 2.18 on 3.8, the
+# oldest target Pythons these lines support.
+MATRIX ?= 2.17:3.12:ruamel.yaml==0.18.6:3.7 2.18:3.13::3.8 2.19:3.13 2.20:3.13 2.21:3.13
 # pytest-xdist workers for the pytest step (0 runs everything in one process).
 PYTEST_WORKERS ?= 2
 PYTEST_ARGS ?=
@@ -45,7 +47,7 @@ TEST_STEPS := \
 	"lens|lens tests: augparse (tests/lens/run.sh)" \
 	"sanity|ansible-test sanity + units (tests/sanity/run.sh)" \
 	"lint|ansible-lint + antsibull-docs lint (tests/lint/run.sh)" \
-	"rootfs|Debian 13 root: libvirt 11.3 for the tests and the fleet (tests/fleet/rootfs.sh)" \
+	"rootfs|Debian 13, 11 and unstable roots: libvirt 11.3, 7.0 and the newest for the tests and the fleet (tests/fleet/rootfs.sh)" \
 	"pytest|pytest: tests/unit as nobody without libvirt; tests/differential tests/integration tests/reliability" \
 	"targets|ansible-test integration targets (tests/integration/run-ansible-test.sh)" \
 	"build|artifact build, offline install, demo (tests/build/run.sh)" \
@@ -66,12 +68,14 @@ help:
 	@echo "               lens, sanity, lint, rootfs, pytest, targets, build, importer, molecule"
 	@echo "               (BACKGROUND_STEPS=\"$(BACKGROUND_STEPS)\" start at once, beside the steps before them)"
 	@echo "  demo         run demo/demo.yml"
-	@echo "  rootfs       build (once; cached in .cache/roots) the Debian 13 root of the second libvirt"
+	@echo "  rootfs       build (once; cached in .cache/roots) the Debian 13, 11 and unstable roots of the"
+	@echo "               other libvirt versions ($(ROOTS))"
 	@echo "  lens         augparse tests of the Augeas lens"
 	@echo "  pytest       units, then pytest tests/differential tests/integration tests/reliability"
 	@echo "               (-n PYTEST_WORKERS=$(PYTEST_WORKERS))"
 	@echo "  units        pytest tests/unit: as root, as nobody with libvirt hidden (tests/unprivileged.sh)"
-	@echo "  differential pytest tests/differential: against real libvirt (virsh 9.0 here, 11.3 in the root)"
+	@echo "  differential pytest tests/differential: against real libvirt (virsh 9.0 here; 11.3, 7.0 and the"
+	@echo "               newest in the roots)"
 	@echo "  integration  pytest tests/integration"
 	@echo "  sanity       ansible-test sanity (all tests) and ansible-test units (tests/unit), --local"
 	@echo "  targets      ansible-test integration --local: tests/integration/targets/ (real files, real virsh)"
@@ -190,11 +194,19 @@ demo: deps venv collection
 
 # --- single steps (expect `make venv collection` to have run) ----------------------------
 
-# The Debian 13 root (libvirt 11.3, Python 3.13): the second oracle of the differential tests and the
-# system of the fleet's debian13 hosts.  Built with debootstrap the first time, then only checked.
+# The roots of the other libvirt versions, oracles of the differential tests and systems of the
+# fleet's hosts: Debian 13 (libvirt 11.3, Python 3.13), Debian 11 (7.0, Python 3.9) and Debian
+# unstable (the newest).  Built with debootstrap the first time, all at once, then only checked.
+# A release Debian's registry no longer serves (rootfs.sh exits 3) is left out, with its message.
 export ROOTFS_CACHE := $(CACHE)/roots
+ROOTS := debian13 debian11 sid
 rootfs:
-	bash tests/fleet/rootfs.sh build debian13
+	@pids=(); for root in $(ROOTS); do bash tests/fleet/rootfs.sh build $$root & pids+=($$!); done; \
+	failed=0; for pid in "$${pids[@]}"; do \
+		status=0; wait "$$pid" || status=$$?; \
+		if [ "$$status" = 3 ]; then echo "rootfs: a release is not on the registry: its oracle is left out"; \
+		elif [ "$$status" != 0 ]; then failed=1; fi; \
+	done; exit "$$failed"
 
 lens:
 	@test -f tests/lens/run.sh || { echo "lens: FAIL: tests/lens/run.sh is missing" >&2; exit 1; }
@@ -203,7 +215,7 @@ lens:
 # The suites by what they need:
 #   tests/unit          nothing: no root, no virsh, no libvirt (the `units` target proves it as root by
 #                       running them as nobody with libvirt hidden: tests/unprivileged.sh)
-#   tests/differential  real libvirt: this machine's virsh 9.0 and the Debian 13 root's 11.3, root
+#   tests/differential  real libvirt: this machine's virsh 9.0 and the roots' 11.3, 7.0 and newest, root
 #   tests/integration   ansible-playbook, ansible-doc, ansible-builder, virsh, root, mount namespaces
 #   tests/reliability   root (users of its own), virsh
 # The pytest step runs each test once: tests/unit as nobody, the rest as root in one pytest run

@@ -10,7 +10,7 @@
 # where:
 #   * virsh, virt-admin and every libvirt*.so* of `ldconfig -p` are covered by an empty,
 #     non-executable file (no virsh on PATH, no libvirt.so.0 to load);
-#   * the Debian 13 roots of tests/fleet/rootfs.sh (.cache/roots, $ROOTFS_CACHE) are covered by an
+#   * the Debian roots of tests/fleet/rootfs.sh (.cache/roots, $ROOTFS_CACHE) are covered by an
 #     empty directory;
 #   * a directory `nobody` cannot enter on the way to the checkout, its virtual environment or that
 #     environment's Python (a pyenv Python under /root, a checkout under /root) is replaced by one

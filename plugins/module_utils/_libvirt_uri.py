@@ -51,10 +51,11 @@ URIs, and every module ships this file to the host it runs on.
 ``remote_driver_handles(uri)``
     What libvirt's remote driver goes on with for a URI.
 
-Where libvirt 9.0 and 11.3 differ (only the case of an embedded URI's
-``root`` parameter so far), ``check_connect_uri`` follows the version it
-is given; without one, the libvirt installed on the host it runs on (looked
-up only for a URI where the versions differ), else the newest.
+Where the libvirt versions checked here (7.0, 9.0, 11.3, 12.8) differ
+(``EMBED_ROOT_ABSOLUTE_SINCE``, ``SOCKET_NETCAT_SINCE``,
+``EMBED_ROOT_ANY_CASE_SINCE``), ``check_connect_uri`` follows the version
+it is given; without one, the libvirt installed on the host it runs on
+(looked up only for a URI where the versions differ), else the newest.
 
 Errors are ``URIError`` (a ``ValueError``).  ``str(error)`` names the value
 and the rule; where libvirt reports the same problem it starts with
@@ -98,8 +99,19 @@ SSH_TRANSPORTS = ('ssh', 'libssh', 'libssh2')
 #: oldest first.  A rule that changed between them follows the version given to
 #: ``check_connect_uri``; the default is the newest.  Versions in between are taken to behave
 #: like the newer one (the exact release of a change is not established here).
-KNOWN_LIBVIRT_VERSIONS = ((9, 0), (11, 3))
+KNOWN_LIBVIRT_VERSIONS = ((7, 0), (9, 0), (11, 3), (12, 8))
 DEFAULT_LIBVIRT_VERSION = KNOWN_LIBVIRT_VERSIONS[-1]
+
+#: The rules that changed, each with the first release taken to follow it.
+#: libvirt 7.0's virConnectOpenInternal hands an embedded URI's root= to the driver as it is;
+#: 9.0's refuses one that is not absolute ("root path must be absolute") first.
+EMBED_ROOT_ABSOLUTE_SINCE = (7, 1)
+#: libvirt 7.0's remote driver defaults to the native proxy for a /session URI of a client that
+#: is not root even when the URI names a socket=; 9.0's defaults to netcat then (so a netcat=
+#: beside socket= is refused by 7.0 only).
+SOCKET_NETCAT_SINCE = (7, 1)
+#: libvirt 9.0 finds an embedded URI's root= by its exact name; 11.3 ignores its case.
+EMBED_ROOT_ANY_CASE_SINCE = (9, 1)
 
 #: Drivers whose URIs must carry a path, for which libvirt spots ``driver://system``.
 MISSING_SLASH_DRIVERS = ('qemu', 'vbox', 'vz')
@@ -291,17 +303,14 @@ def _check_embed(parts, settings):
     root = None
     version = settings.version
     if not settings.version_given:
-        # Only a root= whose case matters needs a version: then the host's libvirt decides.
+        # Only a root= whose case matters, or one that is not absolute, needs a version: then
+        # the host's libvirt decides.
         exact_first = [index for index, pair in enumerate(parts.pairs) if pair[0] == 'root'][:1]
         any_first = [index for index, pair in enumerate(parts.pairs) if pair[0].lower() == 'root'][:1]
-        if exact_first != any_first:
-            # Lazy downward import: the host's libvirt is asked only here, not when the rules load.
-            from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_host
-
-            host = _libvirt_host.libvirt_version()
-            if host is not None:
-                version = tuple(host[:2])
-    exact = version < (9, 1)
+        relative = [index for index in exact_first + any_first if not parts.pairs[index][1].startswith('/')]
+        if exact_first != any_first or relative:
+            version = settings.deciding_version()
+    exact = version < EMBED_ROOT_ANY_CASE_SINCE
     for name, value in parts.pairs:
         if name == 'root' or (not exact and name.lower() == 'root'):
             root = value
@@ -310,7 +319,7 @@ def _check_embed(parts, settings):
         text = "Missing URI parameter 'root'"
         fail("%s (URI '%s': an embedded driver needs root=/absolute/dir)" % (text, uri), uri,
              RULE_EMBED, 'invalid argument: ' + text)
-    if not root.startswith('/'):
+    if not root.startswith('/') and version >= EMBED_ROOT_ABSOLUTE_SINCE:
         text = 'root path must be absolute'
         fail("%s (URI '%s' has root='%s')" % (text, uri, root), uri, RULE_EMBED,
              'unsupported configuration: ' + text)
@@ -493,10 +502,10 @@ def _opens_user_daemon(parts, root):
     return parts.path == '/session' or parts.scheme.startswith('test+')
 
 
-def _proxy_in_use(parts, proxy, root):
+def _proxy_in_use(parts, proxy, root, version):
     """The proxy an SSH transport runs on the remote host (doRemoteOpen, virNetClientSSHHelperCommand)."""
     if proxy is None:
-        if parts.last_param('socket') is not None:
+        if parts.last_param('socket') is not None and version >= SOCKET_NETCAT_SINCE:
             proxy = 'netcat'
         elif _opens_user_daemon(parts, root):
             proxy = 'native'
@@ -511,13 +520,20 @@ def _check_netcat(parts, proxy, settings):
     """virNetClientSSHHelperCommand: netcat= makes no sense with the native proxy."""
     if _effective_transport(parts) not in SSH_TRANSPORTS or parts.last_param('netcat') is None:
         return
-    if _proxy_in_use(parts, proxy, settings.root) != 'native':
+    version = settings.version
+    if proxy is None and parts.last_param('socket') is not None:
+        version = settings.deciding_version()
+    if _proxy_in_use(parts, proxy, settings.root, version) != 'native':
         return
     text = 'netcat path not valid with native proxy mode'
     if parts.last_param('proxy') is not None:
         why = 'the URI asks for proxy=native'
     elif proxy is not None:
         why = 'remote_proxy = "native" in libvirt.conf applies (the URI has no proxy=)'
+    elif parts.last_param('socket') is not None:
+        why = ('libvirt %d.%d uses the native proxy (virt-ssh-helper) for a /session URI of a '
+               'client that is not root even when the URI names a socket=; add proxy=netcat to '
+               'keep netcat=, or drop netcat=' % version)
     else:
         why = ('for a client that is not root, a %s URI uses the native proxy (virt-ssh-helper) '
                'unless proxy=, remote_proxy or socket= say otherwise; add proxy=netcat to keep '
@@ -573,6 +589,19 @@ class _Settings:
         self.root = root
         self.version = libvirt_version_tuple(libvirt_version)
         self.version_given = libvirt_version is not None
+        self._host_version = None
+
+    def deciding_version(self):
+        """The version for a URI where libvirt versions differ: the given one, else the host's libvirt's."""
+        if self.version_given:
+            return self.version
+        if self._host_version is None:
+            # Lazy downward import: the host's libvirt is asked only here, not when the rules load.
+            from ansible_collections.virtkit.libvirt_client.plugins.module_utils import _libvirt_host
+
+            host = _libvirt_host.libvirt_version()
+            self._host_version = tuple(host[:2]) if host is not None else self.version
+        return self._host_version
 
 
 def _setting_text(value, name):
@@ -748,16 +777,19 @@ def effective_remote_mode(uri, remote_mode=None):
     return 'auto' if mode is None else mode
 
 
-def effective_remote_proxy(uri, remote_proxy=None, root=False):
+def effective_remote_proxy(uri, remote_proxy=None, root=False, libvirt_version=None):
     """The proxy an SSH transport runs on the remote host for ``uri``; None for other transports.
 
     The URI's ``proxy=``, else ``remote_proxy`` (the file's setting), else
-    libvirt's default: ``netcat`` when the URI has ``socket=``, ``native``
-    for a ``/session`` URI (or a ``test+...`` scheme) when the client is not
-    root, else ``auto``; ``auto`` with a ``netcat=`` parameter becomes
-    ``netcat``.  Returned before it is checked, like effective_remote_mode.
+    libvirt's default: ``netcat`` when the URI has ``socket=`` (from
+    ``SOCKET_NETCAT_SINCE``; ``libvirt_version``, None: the newest known),
+    ``native`` for a ``/session`` URI (or a ``test+...`` scheme) when the
+    client is not root, else ``auto``; ``auto`` with a ``netcat=`` parameter
+    becomes ``netcat``.  Returned before it is checked, like
+    effective_remote_mode.
     """
     remote_proxy = _setting_text(remote_proxy, 'remote_proxy')
+    version = libvirt_version_tuple(libvirt_version)
     parts = analyse(uri, connect=False)
     if (parts.path == '/embed' or not _reaches_remote(parts)
             or _effective_transport(parts) not in SSH_TRANSPORTS):
@@ -765,7 +797,7 @@ def effective_remote_proxy(uri, remote_proxy=None, root=False):
     proxy = parts.last_param('proxy')
     if proxy is None:
         proxy = remote_proxy
-    return _proxy_in_use(parts, proxy, bool(root))
+    return _proxy_in_use(parts, proxy, bool(root), version)
 
 
 def check_connect_uri(uri, remote_mode=None, remote_proxy=None, root=False, libvirt_version=None):
@@ -776,8 +808,9 @@ def check_connect_uri(uri, remote_mode=None, remote_proxy=None, root=False, libv
     libvirt refuses before contacting any daemon or host, for a client
     whose libvirt.conf holds ``remote_mode`` and ``remote_proxy`` (None:
     not set), running as root or not (``root``), with libvirt
-    ``libvirt_version`` ('9.0', '11.3', (9, 0); None: the newest known,
-    11.3):
+    ``libvirt_version`` ('9.0', '11.3', (9, 0); None: the libvirt of the
+    host it runs on where the known versions differ, else the newest known,
+    12.8):
 
     * for URIs handled by the remote driver (all of them except ``test:``,
       ``openvz:`` and ``vmware*:`` without a host, ``esx``, ``vpx``,
@@ -790,7 +823,7 @@ def check_connect_uri(uri, remote_mode=None, remote_proxy=None, root=False, libv
       transport when the proxy is ``native``, which is also libvirt's
       default for ``/session`` URIs (and ``test+...`` schemes) when the
       client is not root and neither ``proxy=``, ``remote_proxy`` nor
-      ``socket=`` says otherwise.  ``remote_mode`` and ``remote_proxy`` are
+      ``socket=`` says otherwise (libvirt 7.0 ignores ``socket=`` there).  ``remote_mode`` and ``remote_proxy`` are
       read only for URIs without ``mode=``/``proxy=``, as libvirt reads
       them; they must be strings (``check_remote_mode`` checks a value
       alone);
@@ -799,8 +832,10 @@ def check_connect_uri(uri, remote_mode=None, remote_proxy=None, root=False, libv
       ``auto_answer=`` or ``proxy=`` parameter the esx driver refuses (libvirt
       9.0 crashes on these), ``vpx`` URIs without a datacenter path;
     * ``.../embed`` URIs without an absolute ``root=`` or with a scheme
-      other than a lower-case driver name (libvirt 9.0 reads only a
-      parameter named exactly ``root``; 11.3 ignores the name's case);
+      other than a lower-case driver name (libvirt 7.0 and 9.0 read only a
+      parameter named exactly ``root``; 11.3 ignores the name's case;
+      7.0 passes a relative ``root=`` on to the driver, so only its absence
+      is refused there);
     * an empty user name (``//@host``) with an SSH transport, which
       libvirt would turn into a user named after the rest of the URI;
     * a URI holding both ``'`` and ``"`` (a libvirt.conf string has no

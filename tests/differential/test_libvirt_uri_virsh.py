@@ -126,6 +126,17 @@ DELIBERATE = {
     'vpx://127.0.0.1/dc/c?auto_answer=2': 'esx',
 }
 
+# Where libvirt 7.0 (Debian 11) answers otherwise and the collection keeps the stricter answer
+# of the later releases on purpose, on every version:
+# - an alias whose target does not parse makes virsh 7.0 abort (glibc: "free(): double free
+#   detected in tcache 2", "double free or corruption"): libvirt 7.0 frees the parsed URI twice
+#   on that path.  The collection refuses such a target with 9.0's message, so it never writes
+#   one into a file that would crash every libvirt 7.0 client naming the alias.
+# - Debian 11's libxml2 (2.9.10) wraps a port beyond 2**31 instead of refusing it, so libvirt
+#   7.0 goes on to the driver; the collection refuses the port (out of range) as 9.0 does.
+ABORTS_7_0 = ('free(): double free detected', 'double free or corruption')
+PORT_WRAPS_7_0 = ('test://host:99999999999/x',)
+
 # Prefixes libvirt puts before a message according to its error code.
 ERROR_CLASSES = ('internal error: ', 'invalid argument: ', 'unsupported configuration: ',
                  'Operation not supported: ')
@@ -211,6 +222,11 @@ def _check_against_virsh(uri, ok, text, libvirt_name, version):
         error = None
     except URIError as caught:
         error = caught
+    if tuple(version[:2]) == (7, 0) and error is not None and not ok:
+        if libvirt_name != uri and text.startswith(ABORTS_7_0) and error.rule not in CONNECT_ONLY_RULES:
+            return 'stricter'
+        if uri in PORT_WRAPS_7_0:
+            return 'stricter'
     if ok:
         assert error is None, (uri, text, str(error))
         assert build_uri(**parse_uri(uri)) == text, uri
@@ -302,7 +318,8 @@ def test_params_as_libvirt_formats_them(virsh, query):
 def test_embed_root_case_without_a_version_follows_this_hosts_libvirt():
     """No version given: the libvirt installed here decides (this machine's virsh says which)."""
     here = oracle('host').version_tuple
-    for uri in ('qemu:///embed?Root=rel', 'qemu:///embed?ROOT=/x'):
+    for uri in ('qemu:///embed?Root=rel', 'qemu:///embed?ROOT=/x', 'qemu:///embed?root=rel',
+                'qemu+ssh://127.0.0.1/session?socket=/s&netcat=nc'):
         try:
             check_connect_uri(uri, libvirt_version=here)
             want = None

@@ -85,7 +85,7 @@ die() { printf '%s: %s\n' "$PROG" "$*" >&2; exit 1; }
 usage() { sed -n '/^#   fleet.sh up/,/^#   --port-base/p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 valid_name() { [[ $1 =~ ^[A-Za-z0-9][A-Za-z0-9._-]*$ ]]; }
-valid_os() { [[ $1 == native ]] || "$ROOTFS" list | grep -qxF -- "$1"; }
+valid_os() { [[ $1 == native ]] || "$ROOTFS" list | grep -xF -- "$1" >/dev/null; }  # no -q: it would cut the list short (SIGPIPE)
 HOST_USERS=()
 
 # pid of the host's listening sshd, if it is alive and really ours

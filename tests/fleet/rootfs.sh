@@ -17,7 +17,14 @@
 #                           same path; DST must exist in the tree).  Runs as
 #                           root; nothing of it outlives CMD.
 #
-# NAME is debian13 (Debian 13 "trixie": libvirt 11.3, Python 3.13).
+# NAME is one of
+#   debian11  Debian 11 "bullseye": libvirt 7.0, Python 3.9
+#   debian13  Debian 13 "trixie": libvirt 11.3, Python 3.13
+#   sid       Debian unstable: the newest libvirt Debian ships (12.8 when
+#             this was written), the newest Python
+# A release that the mirror no longer serves (no dists/SUITE/InRelease) and
+# that has no cached tarball makes path, build and run exit 3 with a message
+# naming it; the tests then leave that oracle out instead of failing.
 #
 # The root is built once with debootstrap from the Debian mirror this
 # machine's apt uses (the first deb.debian.org-style URI of
@@ -35,6 +42,7 @@ PROG=${0##*/}
 ROOT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 CACHE=${ROOTFS_CACHE:-$ROOT_DIR/.cache/roots}
 RECIPE=1
+NAMES=(debian11 debian13 sid)
 
 die() { printf '%s: %s\n' "$PROG" "$*" >&2; exit 1; }
 say() { printf '%s: %s\n' "$PROG" "$*" >&2; }
@@ -55,7 +63,27 @@ recipe() {
             # libvirt-admin.so.0 of libvirt0).
             PROGRAMS=(libvirt-daemon-common:usr/bin/virt-admin)
             ;;
-        *) die "unknown root '$1' (known: debian13)" ;;
+        debian11)
+            # Debian 11 "bullseye": libvirt 7.0, Python 3.9; virt-admin is in
+            # libvirt-clients there
+            SUITE=bullseye
+            PACKAGES=(
+                libvirt-clients python3 python3-augeas python3-cffi-backend augeas-lenses
+                openssh-server sudo util-linux passwd
+            )
+            PROGRAMS=()
+            ;;
+        sid)
+            # Debian unstable: the newest libvirt Debian ships; as on Debian 13,
+            # virt-admin is in libvirt-daemon-common
+            SUITE=sid
+            PACKAGES=(
+                libvirt-clients python3 python3-augeas python3-cffi-backend augeas-lenses
+                openssh-server sudo util-linux passwd
+            )
+            PROGRAMS=(libvirt-daemon-common:usr/bin/virt-admin)
+            ;;
+        *) die "unknown root '$1' (known: ${NAMES[*]})" ;;
     esac
 }
 
@@ -169,6 +197,16 @@ build() {
     fi
     rm -rf -- "$tree" "$tree.tmp"
     if [[ ! -s $tarball ]]; then
+        need curl curl
+        # A release gone from the registry (Debian moves old ones to its
+        # archive) is not an error of the tests: exit 3 says so.
+        local status=0
+        curl -fsS -m 60 -o /dev/null "${MIRROR%/}/dists/$SUITE/InRelease" 2>/dev/null || status=$?
+        if [[ $status -eq 22 ]]; then
+            say "$name: Debian $SUITE is not on $MIRROR any more (no dists/$SUITE/InRelease) and no root of it is cached in $CACHE"
+            exit 3
+        fi
+        [[ $status -eq 0 ]] || die "cannot reach ${MIRROR%/}/dists/$SUITE/InRelease (curl exit $status)"
         need debootstrap debootstrap
         say "building $name ($SUITE from $MIRROR) into $tarball; this takes a few minutes, once"
         tmp=$tree.tmp
@@ -181,7 +219,6 @@ build() {
             rm -rf -- "$tmp"
             die "debootstrap of $name failed (log: $CACHE/$name.debootstrap.log)"
         fi
-        need curl curl
         programs "${PROGRAMS[@]}"
         install_daemon_packages
         # a smaller, quieter root: no package caches, no host keys (each
@@ -245,7 +282,7 @@ run() {
 case $1 in
     path) [[ $# -eq 2 ]] || die "usage: $PROG path NAME"; build "$2" ;;
     build) [[ $# -eq 2 ]] || die "usage: $PROG build NAME"; build "$2" >/dev/null ;;
-    list) echo debian13 ;;
+    list) printf '%s\n' "${NAMES[@]}" ;;
     run) [[ $# -ge 2 ]] || die "usage: $PROG run NAME [--bind SRC[:DST]]... -- CMD..."; shift; run "$@" ;;
     *) die "unknown command '$1'" ;;
 esac

@@ -4,11 +4,14 @@
 """Real libvirt clients (``virsh``, ``virt-admin``) as judges for the differential tests.
 
 ``LibvirtOracle('host')`` is this machine's libvirt (9.0 on Debian 12);
-``LibvirtOracle('debian13')`` is libvirt 11.3 of the Debian 13 root that
-``tests/fleet/rootfs.sh`` builds, its clients run through ``rootfs.sh run`` (the root
-read-only, this machine's temporary directory bound at the same path).
-``oracles()`` returns both, so the same tests run against each libvirt version; a
-missing root is built, a failure to build it fails the tests (they never skip).
+``LibvirtOracle('debian13')``, ``('debian11')`` and ``('sid')`` are libvirt 11.3, 7.0
+and the newest Debian ships, of the roots that ``tests/fleet/rootfs.sh`` builds, their
+clients run through ``rootfs.sh run`` (the root read-only, this machine's temporary
+directory bound at the same path).  ``oracles()`` returns every one of
+``virsh_oracle.ORACLES``, so the same tests run against each libvirt version; a missing
+root is built, a failure to build it fails the tests.  The one exception: a release
+that Debian's registry no longer serves (and that is not cached) is left out of
+``ORACLES``, and ``tests/differential/test_libvirt_oracles.py`` reports it as skipped.
 
 Each call writes the client configuration it is given into a fresh directory and runs
 the client either as ``nobody`` with ``XDG_CONFIG_HOME`` pointing there, or as root with
@@ -25,13 +28,20 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 
 from ansible_collections.virtkit.libvirt_client.tests.helpers.virsh_oracle import (
+    ALL_ORACLES,
     ORACLES,
+    ROOT_ORACLES,
     ROOTFS,
     _rootfs_cache,
+    available,
     rootfs_binds,
 )
 
 STAND_IN = '#!/bin/sh\nexit 1\n'
+# The marker virsh echoes between the commands of a batch.  It goes to stdout, and only the
+# error lines (stderr) are read with it: virsh 7.0's quiet echo prints no line break and its
+# stdout is flushed only when it prints an error, so libvirt's log lines (written straight to
+# stderr) can come before the marker of their command.  Log lines are read one URI per virsh.
 MARK = '@@virtkit@@'
 
 # The messages libvirt gives before it contacts a driver (after 'error: ').
@@ -79,18 +89,20 @@ class LibvirtOracle:
         self.env = None
         if system == 'host':
             self.tree = '/'
-        elif system in ORACLES:
+        elif system in ROOT_ORACLES:
             if os.geteuid() != 0:
                 raise OracleError('the %s oracle runs its clients chrooted (rootfs.sh run), which needs root'
                                   % system)
             self.env = dict(os.environ, ROOTFS_CACHE=_rootfs_cache())
-            proc = subprocess.run([ROOTFS, 'path', system], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                  env=self.env, timeout=1800, check=False)
-            if proc.returncode != 0:
-                raise OracleError('%s path %s failed: %s' % (ROOTFS, system, proc.stderr.decode()))
-            self.tree = proc.stdout.decode().strip()
+            try:
+                usable, tree = available(system)
+            except RuntimeError as error:
+                raise OracleError(str(error))
+            if not usable:
+                raise OracleError('the %s oracle cannot run: %s' % (system, tree))
+            self.tree = tree
         else:
-            raise OracleError('unknown libvirt %r (known: %s)' % (system, ', '.join(ORACLES)))
+            raise OracleError('unknown libvirt %r (known: %s)' % (system, ', '.join(ALL_ORACLES)))
         for tool in ('virsh', 'virt-admin'):
             self._need(tool)
         self.version = self._plain(['virsh', '--version']).strip()
@@ -183,17 +195,23 @@ class LibvirtOracle:
         Returns one ``(ok, text)`` per URI: ok True when the connection opened,
         else text is the last ``error: `` line libvirt printed for it (without
         ``error: ``); with ``raw``, ``(ok, text, output)`` with all virsh printed for it
-        (libvirt's log lines too, when ``env`` turns logging on).
+        (libvirt's log lines too, when ``env`` turns logging on), one virsh per URI.
         """
         for uri in uris:
             if "'" in uri or '\n' in uri:
                 raise OracleError('cannot pass %r in a virsh command line' % uri)
-        chunks = [uris[i:i + batch] for i in range(0, len(uris), batch)]
+        chunks = [uris[i:i + batch] for i in range(0, len(uris), batch)] if not raw else [[uri] for uri in uris]
 
         def one(chunk):
             work = self.workdir()
             try:
-                script = '; '.join("echo %s%d.; connect '%s'" % (MARK, i, uri) for i, uri in enumerate(chunk))
+                if raw:
+                    _rc, out = self._run(self._command(work, ['virsh', '-q', 'connect', chunk[0]], as_root,
+                                                       'libvirt.conf', conf_text, env))
+                    errors = [line[len('error: '):] for line in out.splitlines() if line.startswith('error: ')]
+                    return [(not errors, errors[-1] if errors else '', out)]
+                script = '; '.join("echo %s%d.; connect '%s'" % (MARK, i, uri)
+                                   for i, uri in enumerate(chunk))
                 script += '; echo %s%d.' % (MARK, len(chunk))
                 _rc, out = self._run(self._command(work, ['virsh', '-q', script], as_root, 'libvirt.conf',
                                                    conf_text, env))
@@ -265,7 +283,7 @@ _ORACLES = []
 
 
 def oracles():
-    """This machine's libvirt and each root's (libvirt 9.0 and 11.3), looked up once per process."""
+    """This machine's libvirt and each usable root's (virsh_oracle.ORACLES), looked up once per process."""
     if not _ORACLES:
         _ORACLES.extend(LibvirtOracle(system) for system in ORACLES)
     return list(_ORACLES)

@@ -80,6 +80,12 @@ def run_playbook(playbook, args=(), env=None, wrapper=(), cwd=None):
                              % (proc.returncode, proc.stdout, proc.stderr))
 
 
+def target_python():
+    """The Python the modules run on: $VIRTKIT_TARGET_PYTHON (`make test-matrix` sets it to an older
+    Python with PyPI's python-augeas), else the one running the tests."""
+    return os.environ.get('VIRTKIT_TARGET_PYTHON') or sys.executable
+
+
 def run_play(tasks, interpreter=None, check=False, diff=False, extra_env=None, play_vars=None, wrapper=(),
              inventory='localhost,'):
     """Run ``tasks`` on localhost; returns the list of task results (dicts).
@@ -92,7 +98,7 @@ def run_play(tasks, interpreter=None, check=False, diff=False, extra_env=None, p
         'name': 'test',
         'hosts': 'localhost',
         'gather_facts': False,
-        'vars': dict(play_vars or {}, ansible_python_interpreter=interpreter or sys.executable),
+        'vars': dict(play_vars or {}, ansible_python_interpreter=interpreter or target_python()),
         'tasks': tasks,
     }]
     with tempfile.NamedTemporaryFile('w', suffix='.yml', delete=False) as f:

@@ -3,14 +3,16 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Real virsh as the judge, in each libvirt version the tests know.
 
-Two oracles:
+The oracles (``ORACLES``):
 
 * ``host``: this machine's ``virsh`` (Debian 12: libvirt 9.0);
-* ``debian13``: the ``virsh`` of a Debian 13 root (libvirt 11.3) built by
-  ``tests/fleet/rootfs.sh``, run chrooted in a private mount namespace where
-  the root is read-only and this machine's temporary directory, ``/etc/passwd``
-  and ``/etc/group`` are bound at the same paths (so the files and accounts a
-  test creates are the same ones inside).
+* ``debian13``, ``debian11``, ``sid``: the ``virsh`` of a Debian 13 root
+  (libvirt 11.3), a Debian 11 root (libvirt 7.0) and a Debian unstable root
+  (the newest libvirt Debian ships) built by ``tests/fleet/rootfs.sh``, run
+  chrooted in a private mount namespace where the root is read-only and this
+  machine's temporary directory, ``/etc/passwd`` and ``/etc/group`` are bound
+  at the same paths (so the files and accounts a test creates are the same
+  ones inside).
 
 ``Oracle.run_many(jobs)`` runs a batch of virsh calls in ONE process inside
 the target (one namespace and chroot per batch, four calls at a time), which
@@ -19,8 +21,11 @@ keeps the chroot's cost out of the per-call time.  A job is
 virsh gets exactly ``env`` as its environment.  Each answer is
 ``Answer(rc, out, err)`` with the bytes decoded as UTF-8 with surrogateescape.
 
-The oracles never skip: a missing virsh or root fails the test with the
-command that builds it.
+The oracles never skip but for one reason: a Debian release that its package
+registry no longer serves (``rootfs.sh`` exits 3 and names it) when no root of it
+is cached; ``available(name)`` tells, and the tests leave such an oracle out
+(``test_libvirt_oracles.py`` reports it as a skip with rootfs.sh's message).  Any
+other failure to build a root fails the tests with the command that builds it.
 """
 
 import collections
@@ -33,7 +38,12 @@ import tempfile
 
 import pytest
 
-ORACLES = ('host', 'debian13')
+#: Every oracle, and those that are roots of rootfs.sh (their releases and libvirt versions:
+#: tests/fleet/rootfs.sh list).
+ROOT_ORACLES = ('debian13', 'debian11', 'sid')
+ALL_ORACLES = ('host',) + ROOT_ORACLES
+#: rootfs.sh's exit status for a release its Debian mirror no longer serves.
+NOT_ON_REGISTRY = 3
 REPO_ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 ROOTFS = os.path.join(REPO_ROOT, 'tests', 'fleet', 'rootfs.sh')
 WORKERS = 4
@@ -64,6 +74,59 @@ def rootfs_binds(paths=()):
     for path in sorted({tempfile.gettempdir(), '/tmp'} | set(paths)):
         args += ['--bind', path]
     return args
+
+
+_AVAILABLE = {}
+
+
+def available(name):
+    """(True, tree) when the oracle ``name`` can run, (False, why) when its release is not on the registry.
+
+    A root is built (or unpacked from its cached tarball) on first use; any failure but
+    a missing release raises (the tests fail, they do not skip).
+    """
+    if name == 'host':
+        return True, '/'
+    if name not in _AVAILABLE:
+        if name not in ROOT_ORACLES:
+            raise ValueError('unknown oracle %r (known: %s)' % (name, ', '.join(ALL_ORACLES)))
+        if os.geteuid() != 0:
+            # Without root the oracle fails when used, with the reason (Oracle, LibvirtOracle).
+            return True, None
+        proc = subprocess.run([ROOTFS, 'path', name], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              env=dict(os.environ, ROOTFS_CACHE=_rootfs_cache()), timeout=1800, check=False)
+        why = proc.stderr.decode('utf-8', 'replace').strip()
+        if proc.returncode == NOT_ON_REGISTRY:
+            _AVAILABLE[name] = (False, why)
+        elif proc.returncode != 0:
+            raise RuntimeError('%s path %s failed (exit %d): %s' % (ROOTFS, name, proc.returncode, why[-2000:]))
+        else:
+            _AVAILABLE[name] = (True, proc.stdout.decode().strip())
+    return _AVAILABLE[name]
+
+
+def usable_oracles():
+    """The names of ALL_ORACLES whose libvirt can run here (a release gone from the registry is left out)."""
+    return tuple(name for name in ALL_ORACLES if available(name)[0])
+
+
+# VIRTKIT_ORACLES=host,debian11 (for example) limits a run to some oracles.
+ORACLES = usable_oracles() if os.environ.get('VIRTKIT_ORACLES') is None else tuple(
+    name for name in os.environ['VIRTKIT_ORACLES'].split(',') if name and available(name)[0])
+
+#: The oracles that see every case of the largest sweep (the remote driver's rules: 85,650 URI x
+#: libvirt.conf pairs per oracle and user, about 30 s each).  The others, the oldest and the
+#: newest libvirt, see every SAMPLE_EVERY-th case plus every case of a rule known to differ
+#: between versions, which keeps `make test` short; VIRTKIT_FULL_SWEEP=1 gives them every case.
+FULL_SWEEP_ORACLES = ('host', 'debian13')
+SAMPLE_EVERY = 5
+
+
+def sweep(name, cases, keep=lambda case: False):
+    """``cases`` for the oracle ``name``: all of them, or the sample described at FULL_SWEEP_ORACLES."""
+    if name in FULL_SWEEP_ORACLES or os.environ.get('VIRTKIT_FULL_SWEEP') == '1':
+        return list(cases)
+    return [case for index, case in enumerate(cases) if index % SAMPLE_EVERY == 0 or keep(case)]
 
 
 Answer = collections.namedtuple('Answer', 'rc out err')
@@ -102,16 +165,16 @@ class Oracle:
                             'the differential tests need real libvirt')
             self.virsh = virsh
             self.python = [sys.executable]
-        elif name == 'debian13':
+        elif name in ROOT_ORACLES:
             if os.geteuid() != 0:
-                pytest.fail('the debian13 oracle runs virsh chrooted in a Debian 13 root, which needs root; '
-                            'run the tests as root (make test does)')
+                pytest.fail('the %s oracle runs virsh chrooted in a root of rootfs.sh, which needs root; '
+                            'run the tests as root (make test does)' % name)
             if not os.path.exists(ROOTFS):
                 pytest.fail('%s is missing' % ROOTFS)
             self.virsh = '/usr/bin/virsh'
             self.python = [ROOTFS, 'run', name] + self.bind_args() + ['--', '/usr/bin/python3']
         else:
-            raise ValueError('unknown oracle %r (known: %s)' % (name, ', '.join(ORACLES)))
+            raise ValueError('unknown oracle %r (known: %s)' % (name, ', '.join(ALL_ORACLES)))
 
     @staticmethod
     def bind_args():

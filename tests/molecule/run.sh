@@ -54,8 +54,8 @@ cd "$ROOT"
 # each scenario's output is also kept here
 LOGS=$ROOT/.cache/molecule-logs
 mkdir -p "$LOGS"
-# The Debian 13 root, before any scenario's bounded time starts (only the first run builds it).
-bash tests/fleet/rootfs.sh build debian13
+# The Debian 13, 11 and unstable roots, before any scenario's bounded time starts (only the first run builds them).
+for root in debian13 debian11 sid; do bash tests/fleet/rootfs.sh build "$root"; done
 scenarios=("$@")
 if [[ ${#scenarios[@]} -eq 0 ]]; then
     for f in extensions/molecule/*/molecule.yml; do

@@ -104,11 +104,11 @@ def test_every_plain_uri_passes_in_every_plain_context():
     for uri in uris:
         for context in contexts:
             if is_plain_uri(uri, context):
-                for version in (None, '9.0', '11.3'):
+                for version in (None, '7.0', '9.0', '11.3', '12.8'):
                     problem = refused(uri, dict(context, libvirt_version=version))
                     assert problem is None, problem
                     checked += 1
-    assert checked == 3 * 24 * len([uri for uri in uris if is_plain_uri(uri)]) > 3000, checked
+    assert checked == 5 * 24 * len([uri for uri in uris if is_plain_uri(uri)]) > 3000, checked
 
 
 def test_contexts_outside_the_shape_are_not_plain():

@@ -281,3 +281,40 @@ def test_generated_corpus_shape():
         authority = re.match(r'[^:]*://([^/?]*)', uri).group(1)
         assert authority in ('', '127.0.0.1:1', '[::1]:1'), uri
     assert len(list(file_configs())) == 25
+
+
+# Rules libvirt 7.0 (Debian 11) lacks (found by the differential tests against its virsh).
+@pytest.mark.parametrize('version, refused', [('7.0', False), ('7.0.0', False), ((7, 0), False), ('7.1', True),
+                                              ('9.0', True), ('11.3', True), ('12.8', True)])
+def test_embed_relative_root_by_version(version, refused):
+    """libvirt 7.0 passes a relative root= on to the driver; from 9.0 it is refused first."""
+    for uri in ('qemu:///embed?root=rel', 'vbox://127.0.0.1:9/embed?root=rel', 'esx:///embed?root=rel',
+                'remote://localhost:9/embed?root=rel', 'qemu:///embed?root='):
+        if refused:
+            error = refusal(check_connect_uri, uri, libvirt_version=version)
+            assert error.libvirt_message == 'unsupported configuration: root path must be absolute', uri
+        else:
+            check_connect_uri(uri, libvirt_version=version)
+    # A missing root= is refused by every version, a lower-case driver name is required by all.
+    error = refusal(check_connect_uri, 'qemu:///embed', libvirt_version=version)
+    assert error.libvirt_message == "invalid argument: Missing URI parameter 'root'"
+    assert refusal(check_connect_uri, 'QEMU:///embed?root=/x', libvirt_version=version).rule == 'embed'
+
+
+@pytest.mark.parametrize('version, refused', [('7.0', True), ('9.0', False), ('11.3', False), ('12.8', False)])
+def test_socket_with_netcat_by_version(version, refused):
+    """libvirt 7.0 keeps the native proxy for a user's /session URI even with socket=, so netcat= is refused."""
+    for uri in ('qemu+ssh://[::1]:1/session?socket=/nonexistent/s&netcat=nc',
+                'qemu+libssh://127.0.0.1/session?socket=&netcat=nc'):
+        if refused:
+            error = refusal(check_connect_uri, uri, libvirt_version=version)
+            assert error.libvirt_message == 'invalid argument: netcat path not valid with native proxy mode'
+            assert 'libvirt 7.0' in str(error) and 'socket=' in str(error)
+            assert effective_remote_proxy(uri, libvirt_version=version) == 'native'
+        else:
+            check_connect_uri(uri, libvirt_version=version)
+            assert effective_remote_proxy(uri, libvirt_version=version) == 'netcat'
+        # root, or proxy= / remote_proxy, make the versions agree
+        check_connect_uri(uri, root=True, libvirt_version=version)
+        check_connect_uri(uri + '&proxy=netcat', libvirt_version=version)
+        check_connect_uri(uri, remote_proxy='auto', libvirt_version=version)
