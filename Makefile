@@ -83,7 +83,7 @@ help:
 	@echo "  build        build the artifact, install it offline, run the demo against it"
 	@echo "  importer     galaxy-importer (Galaxy's import check; own venv in .cache/importer-venv) on the"
 	@echo "               artifact, offline, without ansible-test: fails on any WARNING or ERROR line"
-	@echo "  molecule     tests/molecule/run.sh (MOLECULE_JOBS scenarios at once, default 2)"
+	@echo "  molecule     tests/molecule/run.sh (MOLECULE_JOBS scenarios at once, default 3)"
 	@echo "  bench        benchmarks/run.sh"
 	@echo "  mutate       cosmic-ray mutation testing of the file-safety and verification paths (slow;"
 	@echo "               not part of make test; MUTATE_BUDGET=SECONDS bounds each session)"

@@ -11,9 +11,9 @@
 #   tests/molecule/run.sh              every scenario (molecule test)
 #   tests/molecule/run.sh NAME...      these scenarios only
 #
-# MOLECULE_JOBS scenarios (default 2) run at once, each on a fleet of its own
+# MOLECULE_JOBS scenarios (default 3) run at once, each on a fleet of its own
 # (its own directory, ports and host state): a scenario spends most of its
-# time waiting on SSH round trips, so two of them share the machine's cores
+# time waiting on SSH round trips, so three of them share the machine's cores
 # well.  Each scenario's output goes to .cache/molecule-logs/NAME.log and is
 # printed whole when the scenario ends (MOLECULE_JOBS=1 prints it as it
 # comes).  At the end, the lines of a failed scenario's log that say why
@@ -28,7 +28,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 VENV=${VENV:-$ROOT/.venv}
 TIMEOUT=${MOLECULE_SCENARIO_TIMEOUT:-300}
-JOBS=${MOLECULE_JOBS:-2}
+JOBS=${MOLECULE_JOBS:-3}
 
 die() { echo "tests/molecule/run.sh: $*" >&2; exit 1; }
 
