@@ -33,26 +33,28 @@ MATRIX ?= 2.17:3.12:ruamel.yaml==0.18.6:3.7 2.18:3.13::3.8 2.19:3.13 2.20:3.13 2
 # pytest-xdist workers for the pytest step (0 runs everything in one process).
 PYTEST_WORKERS ?= 2
 PYTEST_ARGS ?=
-BACKGROUND_STEPS ?= rootfs
+EARLY_STEPS ?= rootfs
+BESIDE_STEPS ?= molecule
 
 export PATH := $(VENV_BIN):$(PATH)
 export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-# Steps of `make test`, in order: "target|title".  The steps of BACKGROUND_STEPS start at once,
-# beside the others (their output is kept and printed at their place in the order): the root is
-# mostly downloads and disk, and the steps before it (lens, sanity, lint) need no root.
+# Steps of `make test`, in order: "target|title" (.ci/run-steps runs them).  The steps of EARLY_STEPS
+# start at once, beside the steps before them, and are waited for at their place: the roots are mostly
+# downloads and disk, and lens, sanity and lint need no root.  The steps of BESIDE_STEPS start at their
+# place and run beside the steps after them: molecule waits on SSH round trips most of its time.
 TEST_STEPS := \
 	"lens|lens tests: augparse (tests/lens/run.sh)" \
 	"sanity|ansible-test sanity + units (tests/sanity/run.sh)" \
 	"lint|ansible-lint + antsibull-docs lint (tests/lint/run.sh)" \
 	"rootfs|Debian 13, 11 and unstable roots: libvirt 11.3, 7.0 and the newest for the tests and the fleet (tests/fleet/rootfs.sh)" \
 	"pytest|pytest: tests/unit as nobody without libvirt; tests/differential tests/integration tests/reliability" \
+	"molecule|molecule (tests/molecule/run.sh)" \
 	"targets|ansible-test integration targets (tests/integration/run-ansible-test.sh)" \
 	"build|artifact build, offline install, demo (tests/build/run.sh)" \
-	"importer|galaxy-importer on the artifact: no warning, no error (tests/build/importer.sh)" \
-	"molecule|molecule (tests/molecule/run.sh)"
+	"importer|galaxy-importer on the artifact: no warning, no error (tests/build/importer.sh)"
 
 .PHONY: rootfs help deps venv collection test demo lens pytest units differential integration sanity lint build \
 	importer molecule bench changelog test-matrix clean mutate targets
@@ -65,8 +67,9 @@ help:
 	@echo "               (rebuilt when the requirements or the Python change)"
 	@echo "  collection   link .cache/collections/ansible_collections/virtkit/libvirt_client -> ."
 	@echo "  test         deps venv collection, then stop at the first failing step of:"
-	@echo "               lens, sanity, lint, rootfs, pytest, targets, build, importer, molecule"
-	@echo "               (BACKGROUND_STEPS=\"$(BACKGROUND_STEPS)\" start at once, beside the steps before them)"
+	@echo "               lens, sanity, lint, rootfs, pytest, molecule, targets, build, importer"
+	@echo "               (EARLY_STEPS=\"$(EARLY_STEPS)\" start at once, beside the steps before them;"
+	@echo "               BESIDE_STEPS=\"$(BESIDE_STEPS)\" run beside the steps after them)"
 	@echo "  demo         run demo/demo.yml"
 	@echo "  rootfs       build (once; cached in .cache/roots) the Debian 13, 11 and unstable roots of the"
 	@echo "               other libvirt versions ($(ROOTS))"
@@ -145,47 +148,7 @@ test: deps venv collection
 		echo "make test: running it as root through sudo"; \
 		exec sudo -n env "PATH=$$PATH" $(MAKE) test; \
 	fi; \
-	t0=$$SECONDS; passed=0; skipped=0; n=0; report=(); declare -A bg=(); \
-	mkdir -p "$(CACHE)/steps"; \
-	for step in $(TEST_STEPS); do \
-		target=$${step%%|*}; title=$${step#*|}; n=$$((n + 1)); \
-		case " $(BACKGROUND_STEPS) " in *" $$target "*) ;; *) continue ;; esac; \
-		echo "make test: step $$n ($$target) starts now, beside the steps before it; its output follows at its place"; \
-		STEP_LOG="$(CACHE)/steps/$$target.log" setsid .ci/step "$$n. $$title" $(MAKE) "$$target" \
-			>"$(CACHE)/steps/$$target.out" 2>&1 </dev/null & bg[$$target]=$$!; \
-	done; \
-	trap 'for p in "$${bg[@]}"; do kill -- "-$$p" 2>/dev/null; done' EXIT; \
-	n=0; \
-	for step in $(TEST_STEPS); do \
-		target=$${step%%|*}; title=$${step#*|}; n=$$((n + 1)); s=$$SECONDS; \
-		if [ "$$target" = molecule ] && [ ! -f tests/molecule/run.sh ]; then \
-			echo; echo "== SKIPPED: $$n. $$title: tests/molecule/run.sh does not exist"; \
-			skipped=$$((skipped + 1)); report+=("$$n. $$target: skipped (no tests/molecule/run.sh)"); continue; \
-		fi; \
-		if [ -n "$${bg[$$target]:-}" ]; then \
-			rc=0; wait "$${bg[$$target]}" || rc=$$?; unset "bg[$$target]"; cat "$(CACHE)/steps/$$target.out"; \
-			echo "make test: step $$n ($$target) ran beside the steps before it; waited $$((SECONDS - s))s for it"; \
-		else \
-			rc=0; STEP_LOG="$(CACHE)/steps/$$target.log" .ci/step "$$n. $$title" $(MAKE) "$$target" || rc=$$?; \
-		fi; \
-		if [ "$$rc" = 0 ]; then \
-			passed=$$((passed + 1)); report+=("$$n. $$target: passed ($$((SECONDS - s))s)"); \
-		else \
-			report+=("$$n. $$target: FAILED ($$((SECONDS - s))s)"); \
-			echo; echo "make test: FAILED at step $$n ($$target) after $$((SECONDS - t0))s"; \
-			printf '  %s\n' "$${report[@]}"; \
-			echo "steps: $$passed passed, 1 failed"; \
-			if [ -s "$(CACHE)/steps/$$target.log.why" ]; then \
-				echo; echo "why $$target failed (lines of $(CACHE)/steps/$$target.log):"; \
-				cat "$(CACHE)/steps/$$target.log.why"; \
-			fi; \
-			exit 1; \
-		fi; \
-	done; \
-	echo; echo "make test: all steps passed in $$((SECONDS - t0))s"; \
-	printf '  %s\n' "$${report[@]}"; \
-	if [ "$$skipped" -gt 0 ]; then echo "steps: $$passed passed, 0 failed, $$skipped skipped"; \
-	else echo "steps: $$passed passed, 0 failed"; fi
+	EARLY_STEPS="$(EARLY_STEPS)" BESIDE_STEPS="$(BESIDE_STEPS)" MAKE="$(MAKE)" .ci/run-steps "$(CACHE)/steps" $(TEST_STEPS)
 
 demo: deps venv collection
 	@test -f demo/demo.yml || { echo "demo: demo/demo.yml does not exist" >&2; exit 1; }
