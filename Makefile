@@ -34,7 +34,7 @@ MATRIX ?= 2.17:3.12:ruamel.yaml==0.18.6:3.7 2.18:3.13::3.8 2.19:3.13 2.20:3.13 2
 PYTEST_WORKERS ?= 2
 PYTEST_ARGS ?=
 EARLY_STEPS ?= rootfs
-BESIDE_STEPS ?= molecule
+BESIDE_STEPS ?=
 
 export PATH := $(VENV_BIN):$(PATH)
 export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
@@ -43,18 +43,19 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 # Steps of `make test`, in order: "target|title" (.ci/run-steps runs them).  The steps of EARLY_STEPS
 # start at once, beside the steps before them, and are waited for at their place: the roots are mostly
-# downloads and disk, and lens, sanity and lint need no root.  The steps of BESIDE_STEPS start at their
-# place and run beside the steps after them: molecule waits on SSH round trips most of its time.
+# downloads and disk, and lens, sanity and lint need no root.  The steps of BESIDE_STEPS (none by default)
+# start at their place and run beside the steps after them: molecule beside targets, build and importer
+# took as long as one after the other (its scenarios already run three at a time), so it runs last.
 TEST_STEPS := \
 	"lens|lens tests: augparse (tests/lens/run.sh)" \
 	"sanity|ansible-test sanity + units (tests/sanity/run.sh)" \
 	"lint|ansible-lint + antsibull-docs lint (tests/lint/run.sh)" \
 	"rootfs|Debian 13, 11 and unstable roots: libvirt 11.3, 7.0 and the newest for the tests and the fleet (tests/fleet/rootfs.sh)" \
 	"pytest|pytest: tests/unit as nobody without libvirt; tests/differential tests/integration tests/reliability" \
-	"molecule|molecule (tests/molecule/run.sh)" \
 	"targets|ansible-test integration targets (tests/integration/run-ansible-test.sh)" \
 	"build|artifact build, offline install, demo (tests/build/run.sh)" \
-	"importer|galaxy-importer on the artifact: no warning, no error (tests/build/importer.sh)"
+	"importer|galaxy-importer on the artifact: no warning, no error (tests/build/importer.sh)" \
+	"molecule|molecule (tests/molecule/run.sh)"
 
 .PHONY: rootfs help deps venv collection test demo lens pytest units differential integration sanity lint build \
 	importer molecule bench changelog test-matrix clean mutate targets
@@ -67,9 +68,9 @@ help:
 	@echo "               (rebuilt when the requirements or the Python change)"
 	@echo "  collection   link .cache/collections/ansible_collections/virtkit/libvirt_client -> ."
 	@echo "  test         deps venv collection, then stop at the first failing step of:"
-	@echo "               lens, sanity, lint, rootfs, pytest, molecule, targets, build, importer"
+	@echo "               lens, sanity, lint, rootfs, pytest, targets, build, importer, molecule"
 	@echo "               (EARLY_STEPS=\"$(EARLY_STEPS)\" start at once, beside the steps before them;"
-	@echo "               BESIDE_STEPS=\"$(BESIDE_STEPS)\" run beside the steps after them)"
+	@echo "               BESIDE_STEPS=\"$(BESIDE_STEPS)\" would run beside the steps after them)"
 	@echo "  demo         run demo/demo.yml"
 	@echo "  rootfs       build (once; cached in .cache/roots) the Debian 13, 11 and unstable roots of the"
 	@echo "               other libvirt versions ($(ROOTS))"
