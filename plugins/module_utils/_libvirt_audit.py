@@ -238,19 +238,6 @@ def _entries_of(outcome, path):
     return None
 
 
-def _analyse(pw, service):
-    """The account's login environment, read with its identity; {'kind': 'identity', ...} on failure."""
-    account = libvirt_env.account_of(pw)
-
-    def work():
-        try:
-            return libvirt_env.analyse(account, service=service)
-        except Exception as exc:  # pylint: disable=broad-except
-            return {'kind': 'identity', 'message': 'reading the login files of user %s failed: %s'
-                    % (pw.pw_name, to_native(exc))}
-    return as_account(pw, work, 'the login files')
-
-
 def _stats(pw, paths):
     """uri_findings' stat() answers for ``paths``, with the identity of ``pw`` when given."""
     paths = sorted(set(paths))
@@ -276,7 +263,7 @@ def login_of(pw, service, scan, explicit, default_path):
     never name it: then its XDG_CONFIG_HOME events are dropped); ``path`` the file to read (the default
     one when the moved one cannot be told); ``config_file`` what ``effective.source`` says of it.
     """
-    analysis = _analyse(pw, service)
+    analysis = login_xdg.walk(pw, service)
     answer = None
     if analysis.get('kind') != 'identity':
         if pw.pw_uid == 0 or explicit or not scan.may_move(pw):
@@ -391,7 +378,7 @@ def add_effective_and_findings(config, outcome, pw, probe, service, verifier=Non
     config['verification'] = None
     if verifier is not None and pw is not None:
         def predict():
-            analysis = _analyse(pw, verifier.SERVICE)
+            analysis = login_xdg.walk(pw, verifier.SERVICE)
             if analysis.get('kind') == 'identity':
                 return {'uri': None, 'error': analysis['message'], 'source': None}
             if login['answer'] is None:
